@@ -1,0 +1,45 @@
+# Two commands on a fresh Debian machine with Python 3.11: `make run`, `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV_ENV := DEBUG=1
+PYTEST := $(PY) -m pytest
+
+.PHONY: run test test-suite test-browser install browser messages clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## Run the site on SQLite with the demo content; prints the admin login.
+run: install
+	$(DEV_ENV) $(PY) manage.py migrate --no-input
+	$(DEV_ENV) $(PY) manage.py loaddemo
+	$(DEV_ENV) $(PY) manage.py localadmin
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+## The whole test suite: model, view and admin tests, then the browser tests.
+test: test-suite test-browser
+
+test-suite: install
+	$(PYTEST) -m "not browser" -n 2 $(PYTEST_ARGS)
+
+test-browser: install browser
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -m browser $(PYTEST_ARGS)
+
+## Headless Chromium from Debian for the browser tests (never a downloaded build).
+browser:
+	@command -v chromium >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+
+messages: install
+	$(DEV_ENV) $(PY) manage.py makemessages -l fr --ignore=.venv --ignore=var
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf var/ $(VENV)

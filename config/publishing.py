@@ -1,0 +1,104 @@
+"""What "public" means for articles and events, in one place."""
+
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """Published and dated in the past: what the public may see, evaluated now."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def publish(self) -> int:
+        """Publish the drafts now; keep the date of those already scheduled or published."""
+        now = timezone.now()
+        dated = self.filter(published_at__isnull=False).update(status=Status.PUBLISHED, updated=now)
+        undated = self.filter(published_at__isnull=True).update(
+            status=Status.PUBLISHED, published_at=now, updated=now
+        )
+        return dated + undated
+
+    def unpublish(self) -> int:
+        return self.update(status=Status.DRAFT, updated=timezone.now())
+
+
+class Publishable(models.Model):
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        help_text=_("In the future, the item stays hidden until then (scheduled)."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class SlugHistoryMixin(models.Model):
+    """When the slug of a public item changes, its old URL answers 301 to the new one.
+
+    The redirect is a ``django.contrib.redirects`` row, served by its middleware
+    whenever the old URL would otherwise be a 404. Models implement ``url_for_slug``.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if "slug" in field_names:
+            instance._loaded_slug = instance.slug
+            instance._loaded_public = bool(instance.is_public)
+        return instance
+
+    def url_for_slug(self, slug: str) -> str:
+        raise NotImplementedError
+
+    def get_absolute_url(self) -> str:
+        return self.url_for_slug(self.slug)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        old_slug = getattr(self, "_loaded_slug", None)
+        if old_slug and old_slug != self.slug and getattr(self, "_loaded_public", False):
+            record_redirect(self.url_for_slug(old_slug), self.get_absolute_url())
+        self._loaded_slug, self._loaded_public = self.slug, bool(self.is_public)
+
+
+def record_redirect(old_path: str, new_path: str) -> None:
+    site = Site.objects.get_current()
+    # Earlier redirects to the old URL now lead straight to the new one (no chains),
+    # and a URL that comes back into use stops redirecting.
+    Redirect.objects.filter(site=site, new_path=old_path).update(new_path=new_path)
+    Redirect.objects.filter(site=site, old_path=new_path).delete()
+    Redirect.objects.update_or_create(site=site, old_path=old_path, defaults={"new_path": new_path})

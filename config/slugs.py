@@ -1,0 +1,42 @@
+"""French-aware slugs, identical to what the admin's prepopulate script produces.
+
+Django's ``slugify`` and ``URLify.js`` drop the ligatures (œ, æ) and glue words
+around an apostrophe ("l'œuvre" -> "luvre"). ``static/admin/js/slugify_fr.js``
+replaces ``URLify`` with the same algorithm as ``slugify_fr`` below; the browser
+tests check they agree.
+"""
+
+import re
+import unicodedata
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+
+
+def slugify_fr(value: str, max_length: int = 80) -> str:
+    """'Cœur de ville : l'œuvre' -> 'coeur-de-ville-l-oeuvre'."""
+    value = unicodedata.normalize("NFKD", str(value).translate(LIGATURES))
+    value = value.encode("ascii", "ignore").decode("ascii").lower()
+    value = NOT_ALPHANUMERIC.sub("-", value).strip("-")
+    return value[:max_length].rstrip("-")
+
+
+def unique_slug(instance: models.Model, value: str, field: str = "slug") -> str:
+    """A slug from ``value`` not used by another row of the same model ("titre-2", ...)."""
+    max_length = instance._meta.get_field(field).max_length
+    base = slugify_fr(value, max_length - 4) or "sans-titre"
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    taken = set(others.filter(**{f"{field}__startswith": base}).values_list(field, flat=True))
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+SLUG_HELP = _(
+    "Part of the web address. Left empty, it is built from the title; "
+    "once published, change it only if you must (the old address will redirect)."
+)

@@ -1,0 +1,287 @@
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from config.images import RenditionsMixin, validate_image
+from config.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
+from config.richtext import RichTextField
+from config.slugs import SLUG_HELP, unique_slug
+from people.models import Organisation, Person
+
+TIME_ZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
+
+
+class EventQuerySet(PublishableQuerySet):
+    def upcoming(self):
+        """Events not yet over, soonest first."""
+        return self.filter(end__gte=timezone.now()).order_by("start")
+
+    def past(self):
+        return self.filter(end__lt=timezone.now()).order_by("-start")
+
+
+class Event(SlugHistoryMixin, RenditionsMixin, Publishable):
+    class Kind(models.TextChoices):
+        CONGRESS = "congress", _("Congress")
+        CONFERENCE = "conference", _("Conference")
+        ROUND_TABLE = "round_table", _("Round table")
+        SITE_VISIT = "site_visit", _("Site visit")
+        WEBINAR = "webinar", _("Webinar")
+        OTHER = "other", _("Other")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True, help_text=SLUG_HELP)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CONFERENCE)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    all_day = models.BooleanField(
+        _("all day"),
+        default=False,
+        help_text=_("Shown and exported as whole days; the times are ignored."),
+    )
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=TIME_ZONE_CHOICES,
+        default=settings.TIME_ZONE,
+        help_text=_("Where the event takes place: start and end are entered in this zone."),
+    )
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True, default="France")
+    online = models.BooleanField(_("online"), default=False)
+    organisers = models.ManyToManyField(
+        Organisation, verbose_name=_("organisers"), related_name="organised_events", blank=True
+    )
+    summary = models.TextField(
+        _("summary"), max_length=500, blank=True, help_text=_("One or two sentences for lists and search engines.")
+    )
+    description = RichTextField(_("description"), blank=True)
+    image = models.ImageField(_("image"), upload_to="events/", blank=True, validators=[validate_image])
+    image_alt = models.CharField(
+        _("image alternative text"), max_length=250, blank=True,
+        help_text=_("Describe the picture for people who cannot see it. Required with an image."),
+    )
+    image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    tags = TaggableManager(verbose_name=_("tags"), blank=True)
+    expected_attendance = models.PositiveIntegerField(_("expected attendance"), null=True, blank=True)
+    website = models.URLField(_("external website"), blank=True)
+
+    picture_fields = ("image",)
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="event_end_after_start",
+                violation_error_message=_("The end must not be before the start."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "start"], name="events_event_public_start_idx"),
+            models.Index(fields=["status", "end"], name="events_event_public_end_idx"),
+            models.Index(fields=["status", "published_at"], name="events_event_published_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def url_for_slug(self, slug: str) -> str:
+        return reverse("events:event-detail", kwargs={"slug": slug})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def start_local(self) -> datetime:
+        return self.start.astimezone(self.zone)
+
+    @property
+    def end_local(self) -> datetime:
+        return self.end.astimezone(self.zone)
+
+    @property
+    def start_date(self) -> date:
+        return self.start_local.date()
+
+    @property
+    def end_date(self) -> date:
+        return self.end_local.date()
+
+    @property
+    def is_multi_day(self) -> bool:
+        return self.start_date != self.end_date
+
+    @property
+    def in_home_zone(self) -> bool:
+        return self.timezone == settings.TIME_ZONE
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.image and not self.image_alt.strip():
+            errors["image_alt"] = _("Describe the image: alternative text is required with an image.")
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = _("The end must not be before the start.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        if self.all_day and self.start and self.end:
+            self.start, self.end = whole_days(self.start, self.end, self.zone)
+        super().save(*args, **kwargs)
+
+
+def whole_days(start: datetime, end: datetime, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
+    """From the first day's midnight to the last instant of the last day, in the event's zone."""
+    first = datetime.combine(start.astimezone(zone).date(), time.min, tzinfo=zone)
+    last_day = end.astimezone(zone).date()
+    after = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone)
+    return first, after - timedelta(microseconds=1)
+
+
+class ProgrammeItem(models.Model):
+    class Kind(models.TextChoices):
+        TALK = "talk", _("Talk")
+        KEYNOTE = "keynote", _("Keynote")
+        ROUND_TABLE = "round_table", _("Round table")
+        SITE_VISIT = "site_visit", _("Site visit")
+        WORKSHOP = "workshop", _("Workshop")
+        RECEPTION = "reception", _("Reception")
+        BREAK = "break", _("Break")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="programme"
+    )
+    title = models.CharField(_("title"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TALK)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    speakers = models.ManyToManyField(
+        Person, verbose_name=_("speakers"), related_name="programme_items", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("programme item")
+        verbose_name_plural = _("programme")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="programme_item_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "start"], name="events_programme_start_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end must not be before the start.")})
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def speaking(self):
+        """Those who take the floor (speakers, panellists, moderators), not cancelled."""
+        return self.filter(role__in=Participation.SPEAKING_ROLES).exclude(
+            status=Participation.Status.CANCELLED
+        )
+
+    def public(self):
+        """Speaking roles of public people at published events: safe to show."""
+        return self.speaking().filter(person__is_public=True, event__in=Event.objects.published())
+
+
+class Participation(models.Model):
+    class Role(models.TextChoices):
+        SPEAKER = "speaker", _("Speaker")
+        PANELLIST = "panellist", _("Panellist")
+        MODERATOR = "moderator", _("Moderator")
+        ORGANISER = "organiser", _("Organiser")
+        DELEGATE = "delegate", _("Delegate")
+        ATTENDEE = "attendee", _("Attendee")
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        REGISTERED = "registered", _("Registered")
+        CONFIRMED = "confirmed", _("Confirmed")
+        ATTENDED = "attended", _("Attended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    SPEAKING_ROLES = (Role.SPEAKER, Role.PANELLIST, Role.MODERATOR)
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participations"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ATTENDEE)
+    talk_title = models.CharField(_("talk title"), max_length=300, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation at the time"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+        null=True,
+        blank=True,
+        help_text=_("Left empty, the person's current organisation is used."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
+    )
+    notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown publicly."))
+    created = models.DateTimeField(_("registered on"), default=timezone.now)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"],
+                name="one_participation_per_person",
+                violation_error_message=_("This person already takes part in this event."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "role"], name="events_participation_role_idx"),
+            models.Index(fields=["role", "status"], name="events_part_role_status_idx"),
+        ]
+        permissions = [("export_participants", _("Can export participant lists"))]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.event} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.organisation_id is None and self.person_id is not None:
+            self.organisation_id = (
+                Person.objects.filter(pk=self.person_id).values_list("organisation_id", flat=True).first()
+            )
+        super().save(*args, **kwargs)

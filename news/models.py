@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from config.images import RenditionsMixin, validate_image
+from config.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
+from config.richtext import RichTextField
+from config.slugs import SLUG_HELP, unique_slug
+from events.models import Event
+from people.models import Person
+
+
+class ArticleQuerySet(PublishableQuerySet):
+    def featured(self):
+        return self.filter(featured=True)
+
+
+class Article(SlugHistoryMixin, RenditionsMixin, Publishable):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True, help_text=SLUG_HELP)
+    standfirst = models.TextField(
+        _("standfirst"), max_length=600, blank=True,
+        help_text=_("The opening paragraph, shown in lists and search engines."),
+    )
+    body = RichTextField(_("body"), blank=True)
+    image = models.ImageField(_("image"), upload_to="news/", blank=True, validators=[validate_image])
+    image_alt = models.CharField(
+        _("image alternative text"), max_length=250, blank=True,
+        help_text=_("Describe the picture for people who cannot see it. Required with an image."),
+    )
+    image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    tags = TaggableManager(verbose_name=_("tags"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    related_events = models.ManyToManyField(
+        Event, verbose_name=_("related events"), related_name="articles", blank=True
+    )
+    related_people = models.ManyToManyField(
+        Person, verbose_name=_("people mentioned"), related_name="articles", blank=True
+    )
+    featured = models.BooleanField(_("featured"), default=False, help_text=_("Shown first on the home page."))
+
+    picture_fields = ("image",)
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="news_article_public_idx"),
+            models.Index(
+                fields=["featured", "status", "published_at"], name="news_article_featured_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def url_for_slug(self, slug: str) -> str:
+        return reverse("news:article-detail", kwargs={"slug": slug})
+
+    def clean(self):
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": _("Describe the image: alternative text is required with an image.")}
+            )
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "news"
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("actualites/", views.ArticleListView.as_view(), name="article-list"),
+    path("actualites/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+]

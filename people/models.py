@@ -1,0 +1,130 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from config.images import RenditionsMixin, validate_image
+from config.publishing import SlugHistoryMixin
+from config.richtext import RichTextField
+from config.slugs import SLUG_HELP, unique_slug
+
+
+class Organisation(RenditionsMixin, models.Model):
+    class Kind(models.TextChoices):
+        PUBLIC_BODY = "public_body", _("Public body")
+        CITY = "city", _("City or local authority")
+        NETWORK = "network", _("Network")
+        COMPANY = "company", _("Company")
+        ASSOCIATION = "association", _("Association")
+        RESEARCH = "research", _("University or research")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, blank=True, help_text=SLUG_HELP
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField(_("website"), blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True, default="France")
+    logo = models.ImageField(
+        _("logo"), upload_to="organisations/", blank=True, validators=[validate_image]
+    )
+    logo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    picture_fields = ("logo",)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        indexes = [models.Index(Lower("name"), name="people_org_name_idx")]
+
+    def __str__(self) -> str:
+        if self.acronym and self.acronym.lower() != self.name.lower():
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.acronym or self.name)
+        super().save(*args, **kwargs)
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People with a public profile page."""
+        return self.filter(is_public=True)
+
+
+class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, blank=True, help_text=SLUG_HELP
+    )
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
+    )
+    bio = RichTextField(_("biography"), blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to="people/", blank=True, validators=[validate_image]
+    )
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Private: never shown publicly."))
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, help_text=_("Private: never shown publicly.")
+    )
+    is_public = models.BooleanField(
+        _("public profile"),
+        default=False,
+        help_text=_("Only people with a public profile get a page on the website."),
+    )
+    tags = TaggableManager(verbose_name=_("tags"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    picture_fields = ("photo",)
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="people_person_name_idx"),
+            models.Index(
+                fields=["last_name", "first_name"],
+                condition=models.Q(is_public=True),
+                name="people_person_public_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def url_for_slug(self, slug: str) -> str:
+        return reverse("people:person-detail", kwargs={"slug": slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.full_name)
+        super().save(*args, **kwargs)

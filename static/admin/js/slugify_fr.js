@@ -1,0 +1,15 @@
+/* Replaces Django's URLify with the server's slugify_fr (config/slugs.py):
+   ligatures become two letters, accents are dropped, every other run of
+   non-alphanumerics becomes one hyphen. */
+'use strict';
+{
+    const LIGATURES = {'œ': 'oe', 'Œ': 'OE', 'æ': 'ae', 'Æ': 'AE', 'ß': 'ss'};
+
+    function slugifyFr(s, numChars) {
+        s = s.replace(/[œŒæÆß]/g, (m) => LIGATURES[m]);
+        s = s.normalize('NFKD').replace(/[^\x00-\x7f]/g, '').toLowerCase();
+        s = s.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+        return s.substring(0, numChars).replace(/-+$/g, '');
+    }
+    window.URLify = slugifyFr;
+}
