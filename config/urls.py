@@ -1,12 +1,41 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from config import views as site_views
+from config.sitemaps import SITEMAPS
+from events.calendar import EventCalendarView, UpcomingEventsCalendarView
+from events.feeds import UpcomingEventsAtomFeed, UpcomingEventsRssFeed
+from news.feeds import LatestArticlesAtomFeed, LatestArticlesRssFeed
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("news.urls")),
     path("agenda/", include("events.urls")),
     path("personnes/", include("people.urls")),
+    path("etiquettes/<slug:slug>/", site_views.TagDetailView.as_view(), name="tag-detail"),
+    path("recherche/", site_views.SearchView.as_view(), name="search"),
+    # Subscribing and indexing
+    path("actualites/flux.rss", LatestArticlesRssFeed(), name="news-rss"),
+    path("actualites/flux.atom", LatestArticlesAtomFeed(), name="news-atom"),
+    path("agenda/flux.rss", UpcomingEventsRssFeed(), name="events-rss"),
+    path("agenda/flux.atom", UpcomingEventsAtomFeed(), name="events-atom"),
+    path("agenda/agenda.ics", UpcomingEventsCalendarView.as_view(), name="events-ics"),
+    path("agenda/<slug:slug>.ics", EventCalendarView.as_view(), name="event-ics"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("robots.txt", site_views.RobotsView.as_view(), name="robots"),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,11 @@
+# Placeholder views: the public-site work replaces every one of them.
+from django.http import HttpResponse
+from django.views import View
+
+
+class _Placeholder(View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse("TODO")
+
+
+TagDetailView = SearchView = RobotsView = _Placeholder

@@ -1,0 +1,13 @@
+import shutil
+import tempfile
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings):
+    """Every test writes uploads and renditions to its own temporary MEDIA_ROOT."""
+    path = tempfile.mkdtemp(prefix="bassin-media-")
+    settings.MEDIA_ROOT = path
+    yield path
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,123 @@
+"""Small builders for test data: make_x(**overrides) saves and returns one object."""
+
+import io
+import itertools
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from config.publishing import Status
+from events.models import Event, Participation, ProgrammeItem
+from news.models import Article
+from people.models import Organisation, Person
+
+_counter = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_counter)
+
+
+def make_organisation(**overrides) -> Organisation:
+    n = _n()
+    fields = {"name": f"Organisation {n}", "kind": Organisation.Kind.PUBLIC_BODY}
+    fields.update(overrides)
+    return Organisation.objects.create(**fields)
+
+
+def make_person(**overrides) -> Person:
+    n = _n()
+    fields = {
+        "first_name": "Camille",
+        "last_name": f"Martin {n}",
+        "job_title": "chargée de mission",
+        "email": f"camille.martin{n}@example.org",
+        "phone": "+33 3 21 00 00 00",
+        "is_public": True,
+    }
+    fields.update(overrides)
+    return Person.objects.create(**fields)
+
+
+def make_event(**overrides) -> Event:
+    n = _n()
+    zone = ZoneInfo(overrides.get("timezone", "Europe/Paris"))
+    start = overrides.pop("start", timezone.now() + timedelta(days=30))
+    fields = {
+        "title": f"Rencontre {n}",
+        "kind": Event.Kind.CONFERENCE,
+        "start": start,
+        "end": overrides.pop("end", start + timedelta(hours=3)),
+        "city": "Lens",
+        "region": "Hauts-de-France",
+        "country": "France",
+        "summary": "Une rencontre.",
+        "status": Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(days=1),
+        "timezone": str(zone),
+    }
+    fields.update(overrides)
+    return Event.objects.create(**fields)
+
+
+def make_programme_item(event: Event, **overrides) -> ProgrammeItem:
+    fields = {"event": event, "title": f"Intervention {_n()}", "start": event.start}
+    fields.update(overrides)
+    return ProgrammeItem.objects.create(**fields)
+
+
+def make_participation(event: Event | None = None, person: Person | None = None, **overrides) -> Participation:
+    fields = {
+        "event": event or make_event(),
+        "person": person or make_person(),
+        "role": Participation.Role.SPEAKER,
+        "status": Participation.Status.CONFIRMED,
+    }
+    fields.update(overrides)
+    return Participation.objects.create(**fields)
+
+
+def make_article(**overrides) -> Article:
+    n = _n()
+    fields = {
+        "title": f"Actualité {n}",
+        "standfirst": "Un chapeau.",
+        "body": "<p>Le corps de l’article.</p>",
+        "status": Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(hours=n),
+    }
+    fields.update(overrides)
+    return Article.objects.create(**fields)
+
+
+def make_user(*, group: str | None = None, **overrides) -> User:
+    n = _n()
+    fields = {"username": f"user{n}", "email": f"user{n}@example.org", "is_staff": True}
+    fields.update(overrides)
+    password = fields.pop("password", "correct horse battery staple")
+    user = User.objects.create_user(password=password, **fields)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (1600, 900), color=(40, 90, 140), exif=None) -> bytes:
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, color)
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, fmt, **kwargs)
+    return buffer.getvalue()
+
+
+def uploaded_image(name: str = "photo.jpg", **kwargs) -> SimpleUploadedFile:
+    fmt = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}[name.rsplit(".", 1)[-1].lower()]
+    kwargs.setdefault("fmt", fmt)
+    return SimpleUploadedFile(name, image_bytes(**kwargs), content_type=f"image/{fmt.lower()}")
+
+
+def local(year, month, day, hour=0, minute=0, tz="Europe/Paris") -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(tz))
