@@ -8,4 +8,6 @@ class _Placeholder(View):
         return HttpResponse("TODO")
 
 
-TagDetailView = SearchView = RobotsView = _Placeholder
+SearchView = RobotsView = _Placeholder
+
+from config.tags import TagDetailView  # noqa: E402,F401

@@ -1,17 +1,174 @@
-from django.views.generic import DetailView, ListView
+from itertools import groupby
 
-from .models import Event
+from django import forms
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
+
+from config.templatetags.site_tags import absolute, event_place, share_image_url
+from news.models import Article
+from news.views import MAX_YEAR, MIN_YEAR, describe
+from people.models import Person
+
+from .models import Event, Participation, ProgrammeItem
+
+
+class EventFilterForm(forms.Form):
+    """The agenda's filters; an unknown value is ignored rather than an error."""
+
+    type = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
+    etiquette = forms.ChoiceField(label=gettext_lazy("Tag"), required=False)
+    annee = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
+
+    def __init__(self, *args, tags=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", _("All kinds")), *Event.Kind.choices]
+        self.fields["etiquette"].choices = [("", _("All tags")), *((tag.slug, tag.name) for tag in tags)]
+
+    def cleaned(self) -> dict:
+        """The valid, non-empty filters."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data[name] for name in self.fields if data.get(name) not in (None, "")}
 
 
 class EventListView(ListView):
+    """Upcoming events, soonest first, filtered by kind, tag and year."""
+
     paginate_by = 12
+    template_name = "events/event_list.html"
+    past = False
 
     def get_queryset(self):
-        return Event.objects.published().upcoming()
+        events = Event.objects.published()
+        events = events.past() if self.past else events.upcoming()
+        tags = Tag.objects.filter(
+            event__in=Event.objects.published()
+        ).distinct().order_by("name")
+        self.form = EventFilterForm(self.request.GET or None, tags=tags)
+        self.filters = self.form.cleaned()
+        if "type" in self.filters:
+            events = events.filter(kind=self.filters["type"])
+        if "etiquette" in self.filters:
+            events = events.filter(tags__slug=self.filters["etiquette"])
+        if "annee" in self.filters:
+            events = events.filter(start__year=self.filters["annee"])
+        return events.prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        heading = _("Past events") if self.past else _("Upcoming events")
+        query = "&".join(f"{key}={value}" for key, value in self.filters.items())
+        if page.number > 1:
+            query = f"{query}&page={page.number}" if query else f"page={page.number}"
+        context.update(
+            heading=heading,
+            page_title=heading if page.number == 1 else _("%(title)s – page %(page)s") % {"title": heading, "page": page.number},
+            form=self.form,
+            filters=self.filters,
+            past=self.past,
+            canonical_path=self.request.path + (f"?{query}" if query else ""),
+        )
+        return context
+
+
+class PastEventListView(EventListView):
+    past = True
 
 
 class EventDetailView(DetailView):
+    template_name = "events/event_detail.html"
+
     def get_queryset(self):
         if self.request.user.has_perm("events.change_event"):
-            return Event.objects.all()
-        return Event.objects.published()
+            events = Event.objects.all()  # staff preview
+        else:
+            events = Event.objects.published()
+        return events.prefetch_related(
+            "tags",
+            "organisers",
+            Prefetch(
+                "programme",
+                queryset=ProgrammeItem.objects.prefetch_related(
+                    Prefetch("speakers", queryset=Person.objects.public())
+                ),
+            ),
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.speaking()
+                .filter(person__is_public=True)
+                .select_related("person", "organisation")
+                .order_by("person__last_name", "person__first_name"),
+                to_attr="speakers",
+            ),
+            Prefetch("articles", queryset=Article.objects.published(), to_attr="news"),
+        )
+
+    def get_context_data(self, **kwargs):
+        event = self.object
+        programme = [
+            (day, list(items))
+            for day, items in groupby(event.programme.all(), key=lambda item: item.start.astimezone(event.zone).date())
+        ]
+        return super().get_context_data(
+            programme=programme,
+            structured_data=event_json_ld(event),
+            meta_description=describe(event.summary or event.description),
+            share_image=share_image_url(event),
+            **kwargs,
+        )
+
+
+def event_json_ld(event) -> dict:
+    if event.all_day:
+        start, end = event.start_date.isoformat(), event.end_date.isoformat()
+    else:
+        start, end = event.start_local.isoformat(), event.end_local.isoformat()
+    place = {
+        "@type": "Place",
+        "name": event.venue or event_place(event),
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": event.address,
+            "addressLocality": event.city,
+            "addressRegion": event.region,
+            "addressCountry": event.country,
+        },
+    }
+    if event.online:
+        location = [{"@type": "VirtualLocation", "url": event.website or absolute(event.get_absolute_url())}]
+        if event.city or event.venue:
+            location.append(place)
+        mode = "https://schema.org/MixedEventAttendanceMode" if len(location) > 1 else "https://schema.org/OnlineEventAttendanceMode"
+    else:
+        location, mode = place, "https://schema.org/OfflineEventAttendanceMode"
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": describe(event.summary or event.description, 300),
+        "url": absolute(event.get_absolute_url()),
+        "startDate": start,
+        "endDate": end,
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": mode,
+        "location": location,
+        "inLanguage": "fr",
+        "performer": [
+            {"@type": "Person", "name": p.person.full_name, "url": absolute(p.person.get_absolute_url())}
+            for p in event.speakers
+        ],
+        "organizer": [
+            {"@type": "Organization", "name": organisation.name, **({"url": organisation.website} if organisation.website else {})}
+            for organisation in event.organisers.all()
+        ]
+        or {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")},
+    }
+    image = share_image_url(event)
+    if image:
+        data["image"] = [image]
+    return data

@@ -1,21 +1,155 @@
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from config.templatetags.site_tags import absolute, share_image_url
+from events.models import Event
+from people.models import Person
 
 from .models import Article
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def describe(text: str, length: int = 160) -> str:
+    """Plain text for meta descriptions."""
+    return Truncator(" ".join(strip_tags(text or "").split())).chars(length)
 
 
 class HomeView(TemplateView):
     template_name = "news/home.html"
 
+    def get_context_data(self, **kwargs):
+        featured = list(Article.objects.published().featured()[:1])
+        latest = Article.objects.published().exclude(pk__in=[a.pk for a in featured])[:6]
+        return super().get_context_data(
+            featured=featured[0] if featured else None,
+            latest=latest,
+            upcoming=Event.objects.published().upcoming()[:3],
+            speakers=Person.objects.public().exclude(photo="").select_related("organisation")[:4],
+            structured_data={
+                "@context": "https://schema.org",
+                "@type": "WebSite",
+                "name": settings.SITE_NAME,
+                "url": absolute("/"),
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": absolute(reverse("search")) + "?q={query}",
+                    "query-input": "required name=query",
+                },
+            },
+            **kwargs,
+        )
+
 
 class ArticleListView(ListView):
+    """All public news, newest first; narrowed to a tag or a year by the URL."""
+
     paginate_by = 12
+    template_name = "news/article_list.html"
+    tag = year = None
 
     def get_queryset(self):
-        return Article.objects.published()
+        articles = Article.objects.published()
+        if "tag" in self.kwargs:
+            self.tag = get_object_or_404(Tag, slug=self.kwargs["tag"])
+            articles = articles.filter(tags__slug=self.tag.slug)
+        if "year" in self.kwargs:
+            self.year = self.kwargs["year"]
+            if not MIN_YEAR <= self.year <= MAX_YEAR:
+                raise Http404
+            articles = articles.filter(published_at__year=self.year)
+        return articles
+
+    def get_allow_empty(self):
+        return self.tag is None and self.year is None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        if self.tag:
+            heading = _("News tagged “%(tag)s”") % {"tag": self.tag.name}
+        elif self.year:
+            heading = _("News from %(year)s") % {"year": self.year}
+        else:
+            heading = _("News")
+        context.update(
+            heading=heading,
+            page_title=heading if page.number == 1 else _("%(title)s – page %(page)s") % {"title": heading, "page": page.number},
+            years=[d.year for d in Article.objects.published().dates("published_at", "year", order="DESC")],
+            canonical_path=self.request.path + (f"?page={page.number}" if page.number > 1 else ""),
+        )
+        return context
 
 
 class ArticleDetailView(DetailView):
+    template_name = "news/article_detail.html"
+
     def get_queryset(self):
         if self.request.user.has_perm("news.change_article"):
-            return Article.objects.all()
-        return Article.objects.published()
+            articles = Article.objects.all()  # staff preview
+        else:
+            articles = Article.objects.published()
+        return articles.prefetch_related(
+            "tags",
+            Prefetch("related_events", queryset=Event.objects.published().order_by("-start")),
+            Prefetch("related_people", queryset=Person.objects.public().select_related("organisation")),
+        )
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        context = super().get_context_data(**kwargs)
+        context.update(
+            previous_article=self.neighbour(article, older=True),
+            next_article=self.neighbour(article, older=False),
+            structured_data=article_json_ld(article),
+            meta_description=describe(article.standfirst or article.body),
+            share_image=share_image_url(article),
+        )
+        return context
+
+    @staticmethod
+    def neighbour(article, *, older):
+        if not article.published_at:
+            return None
+        if older:
+            condition = Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, pk__lt=article.pk)
+            order = ("-published_at", "-pk")
+        else:
+            condition = Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, pk__gt=article.pk)
+            order = ("published_at", "pk")
+        return Article.objects.published().filter(condition).order_by(*order).only("title", "slug").first()
+
+
+def article_json_ld(article) -> dict:
+    url = absolute(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "description": describe(article.standfirst or article.body, 300),
+        "url": url,
+        "mainEntityOfPage": url,
+        "inLanguage": "fr",
+        "datePublished": article.published_at,
+        "dateModified": article.updated,
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")},
+        "keywords": [tag.name for tag in article.tags.all()],
+    }
+    image = share_image_url(article)
+    if image:
+        data["image"] = [image]
+    people = [
+        {"@type": "Person", "name": person.full_name, "url": absolute(person.get_absolute_url())}
+        for person in article.related_people.all()
+    ]
+    if people:
+        data["mentions"] = people
+    return data
