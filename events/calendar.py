@@ -1,3 +1,113 @@
-# Placeholder: replaced by the iCalendar work.
-from config.views import _Placeholder as EventCalendarView  # noqa: F401
-from config.views import _Placeholder as UpcomingEventsCalendarView  # noqa: F401
+"""iCalendar (RFC 5545) exports: one public event, and the upcoming events as a subscribable feed."""
+
+from datetime import timedelta, timezone as dt_timezone
+
+import icalendar
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.contrib.syndication.views import add_domain
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views import View
+
+from .feeds import event_place, plain_text
+from .models import Event
+
+CALENDAR_LENGTH = 200
+PRODID = "-//Mission Bassin Minier//Agenda//FR"
+
+
+def location(event: Event) -> str:
+    parts = [event.venue, event.address, event_place(event)]
+    return ", ".join(part for part in parts if part)
+
+
+def to_vevent(event: Event, *, host: str, url: str) -> icalendar.Event:
+    vevent = icalendar.Event()
+    vevent.add("uid", f"event-{event.pk}@{host}")
+    vevent.add("dtstamp", event.updated.astimezone(dt_timezone.utc))
+    vevent.add("last-modified", event.updated.astimezone(dt_timezone.utc))
+    vevent.add("summary", event.title)
+    if event.all_day:
+        # Whole days: the end date is exclusive, so a 7–8 May event ends on 9 May.
+        vevent.add("dtstart", event.start_date)
+        vevent.add("dtend", event.end_date + timedelta(days=1))
+        vevent.add("transp", "TRANSPARENT")
+    else:
+        vevent.add("dtstart", event.start_local)
+        vevent.add("dtend", event.end_local)
+    description = "\n\n".join(part for part in (event.summary, plain_text(event.description), url) if part)
+    vevent.add("description", description)
+    if place := location(event):
+        vevent.add("location", place)
+    vevent.add("url", url)
+    if tags := [tag.name for tag in event.tags.all()]:
+        vevent.add("categories", tags)
+    vevent.add("status", "CONFIRMED")
+    return vevent
+
+
+class CalendarView(View):
+    filename = "agenda.ics"
+
+    def get_events(self):
+        raise NotImplementedError
+
+    def calendar_name(self) -> str:
+        return settings.SITE_NAME
+
+    def get(self, request, *args, **kwargs):
+        events = list(self.get_events())
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", PRODID)
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", self.calendar_name())
+        calendar.add("name", self.calendar_name())
+        calendar.add("x-wr-timezone", settings.TIME_ZONE)
+        calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT6H")
+        host = get_current_site(request).domain
+        for event in events:
+            url = add_domain(host, event.get_absolute_url(), request.is_secure())
+            calendar.add_component(to_vevent(event, host=host.split(":")[0], url=url))
+        if events:
+            # Zone definitions covering the events' dates, not the default 1970–2038.
+            calendar.add_missing_timezones(
+                first_date=min(event.start_date for event in events) - timedelta(days=366),
+                last_date=max(event.end_date for event in events) + timedelta(days=366),
+            )
+        response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}"'
+        return response
+
+    def get_filename(self) -> str:
+        return self.filename
+
+
+class EventCalendarView(CalendarView):
+    """The .ics behind "add to my calendar" on a public event's page."""
+
+    def get_events(self):
+        self.event = get_object_or_404(
+            Event.objects.published().prefetch_related("tags"), slug=self.kwargs["slug"]
+        )
+        return [self.event]
+
+    def calendar_name(self) -> str:
+        return self.event.title
+
+    def get_filename(self) -> str:
+        return f"{self.event.slug}.ics"
+
+
+class UpcomingEventsCalendarView(CalendarView):
+    """A calendar to subscribe to: the upcoming public events."""
+
+    def get_events(self):
+        return Event.objects.published().upcoming().prefetch_related("tags")[:CALENDAR_LENGTH]
+
+    def calendar_name(self) -> str:
+        return _("%(site)s: agenda") % {"site": settings.SITE_NAME}

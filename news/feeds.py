@@ -1,4 +1,54 @@
-# Placeholder: replaced by the feeds work.
-from config.views import _Placeholder
+"""RSS and Atom feeds of the latest public news."""
 
-LatestArticlesRssFeed = LatestArticlesAtomFeed = lambda: _Placeholder.as_view()  # noqa: E731
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse, reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from events.feeds import plain_text
+
+from .models import Article
+
+FEED_LENGTH = 30
+
+
+class LatestArticlesRssFeed(Feed):
+    link = reverse_lazy("news:article-list")
+
+    def title(self):
+        return _("%(site)s: news") % {"site": settings.SITE_NAME}
+
+    def description(self):
+        return _("The latest news of the %(site)s.") % {"site": settings.SITE_NAME}
+
+    def feed_url(self):
+        return reverse("news-rss")
+
+    def items(self):
+        return Article.objects.published().prefetch_related("tags")[:FEED_LENGTH]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return plain_text(article.standfirst) or plain_text(article.body, words=60)
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated
+
+    def item_categories(self, article):
+        return [tag.name for tag in article.tags.all()]
+
+
+class LatestArticlesAtomFeed(LatestArticlesRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self):
+        return self.description()
+
+    def feed_url(self):
+        return reverse("news-atom")

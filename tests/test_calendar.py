@@ -1,0 +1,192 @@
+"""Subscribers add events to Google Calendar, Outlook or Apple Calendar from our .ics files."""
+
+from datetime import date, timedelta
+
+import icalendar
+import pytest
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from config.publishing import Status
+from tests.factories import make_event, local
+
+
+def lines(response) -> list[str]:
+    return response.content.decode("utf-8").split("\r\n")
+
+
+class EventCalendarTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.congress = make_event(
+            title="Congrès international sur la requalification des friches industrielles",
+            kind="congress",
+            start=local(2025, 5, 7, tz="America/Toronto"),
+            end=local(2025, 5, 8, 17, tz="America/Toronto"),
+            all_day=True,
+            timezone="America/Toronto",
+            venue="Centre des congrès",
+            city="Thetford Mines",
+            region="Québec",
+            country="Canada",
+            summary="Premier congrès international consacré aux friches industrielles et aux sites stratégiques.",
+            description="<p>Conférences, <strong>tables rondes</strong> &amp; visites de terrain.</p><p>Bell et King Beaver.</p>",
+        )
+        cls.congress.tags.add("friches", "coopération internationale")
+        cls.seminar = make_event(
+            title="Séminaire Cœur de ville",
+            start=local(2025, 6, 12, 14),
+            end=local(2025, 6, 12, 17, 30),
+            venue="Maison de l’habitant",
+            city="Lens",
+        )
+        cls.draft = make_event(title="Brouillon", status=Status.DRAFT)
+        cls.scheduled = make_event(title="Programmé", published_at=timezone.now() + timedelta(days=2))
+
+    def get_calendar(self, event):
+        response = self.client.get(reverse("event-ics", kwargs={"slug": event.slug}))
+        self.assertEqual(response.status_code, 200)
+        return response, icalendar.Calendar.from_ical(response.content)
+
+    def test_headers_offer_a_calendar_file(self):
+        response, _calendar = self.get_calendar(self.seminar)
+        self.assertEqual(response["Content-Type"], "text/calendar; charset=utf-8")
+        self.assertEqual(
+            response["Content-Disposition"], f'attachment; filename="{self.seminar.slug}.ics"'
+        )
+
+    def test_calendar_properties_required_by_rfc_5545(self):
+        _response, calendar = self.get_calendar(self.seminar)
+        self.assertEqual(calendar["VERSION"], "2.0")
+        self.assertTrue(calendar["PRODID"])
+        self.assertEqual(calendar["METHOD"], "PUBLISH")
+        [vevent] = calendar.walk("VEVENT")
+        for prop in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "LAST-MODIFIED", "URL"):
+            self.assertIn(prop, vevent)
+
+    def test_all_day_event_ends_the_day_after_its_last_day(self):
+        """A 7–8 May congress is DTSTART 20250507, DTEND 20250509 in iCal terms."""
+        response, calendar = self.get_calendar(self.congress)
+        [vevent] = calendar.walk("VEVENT")
+        self.assertEqual(vevent.decoded("DTSTART"), date(2025, 5, 7))
+        self.assertEqual(vevent.decoded("DTEND"), date(2025, 5, 9))
+        self.assertIn("DTSTART;VALUE=DATE:20250507", lines(response))
+        self.assertIn("DTEND;VALUE=DATE:20250509", lines(response))
+        self.assertEqual(calendar.walk("VTIMEZONE"), [])
+
+    def test_timed_event_carries_its_zone_and_the_zone_definition(self):
+        response, calendar = self.get_calendar(self.seminar)
+        [vevent] = calendar.walk("VEVENT")
+        self.assertEqual(vevent.decoded("DTSTART"), local(2025, 6, 12, 14))
+        self.assertEqual(vevent.decoded("DTEND"), local(2025, 6, 12, 17, 30))
+        self.assertIn("DTSTART;TZID=Europe/Paris:20250612T140000", lines(response))
+        [vtimezone] = calendar.walk("VTIMEZONE")
+        self.assertEqual(vtimezone["TZID"], "Europe/Paris")
+
+    def test_event_abroad_keeps_its_local_time(self):
+        visit = make_event(
+            title="Visite du site Bell",
+            start=local(2025, 5, 9, 9, tz="America/Toronto"),
+            end=local(2025, 5, 9, 12, tz="America/Toronto"),
+            timezone="America/Toronto",
+        )
+        response, calendar = self.get_calendar(visit)
+        self.assertIn("DTSTART;TZID=America/Toronto:20250509T090000", lines(response))
+        self.assertEqual([tz["TZID"] for tz in calendar.walk("VTIMEZONE")], ["America/Toronto"])
+        [vevent] = calendar.walk("VEVENT")
+        self.assertEqual(vevent.decoded("DTSTART"), local(2025, 5, 9, 15))  # 15:00 in Paris
+
+    def test_uid_is_stable_across_downloads_and_edits(self):
+        _response, first = self.get_calendar(self.seminar)
+        self.seminar.title = "Séminaire Cœur de ville (nouvelle date)"
+        self.seminar.save()
+        _response, second = self.get_calendar(self.seminar)
+        uid = first.walk("VEVENT")[0]["UID"]
+        self.assertEqual(uid, f"event-{self.seminar.pk}@example.com")
+        self.assertEqual(second.walk("VEVENT")[0]["UID"], uid)
+
+    def test_description_is_plain_text_and_location_reads_like_an_address(self):
+        _response, calendar = self.get_calendar(self.congress)
+        [vevent] = calendar.walk("VEVENT")
+        description = str(vevent["DESCRIPTION"])
+        self.assertIn("Conférences, tables rondes & visites de terrain.\nBell et King Beaver.", description)
+        self.assertNotIn("<", description)
+        self.assertIn("http://example.com/agenda/", description)
+        self.assertEqual(
+            str(vevent["LOCATION"]), "Centre des congrès, Thetford Mines (Québec, Canada)"
+        )
+        self.assertEqual(sorted(vevent.categories), ["coopération internationale", "friches"])
+
+    def test_raw_lines_end_in_crlf_and_fold_at_75_octets(self):
+        response, _calendar = self.get_calendar(self.congress)
+        raw = response.content
+        self.assertTrue(raw.startswith(b"BEGIN:VCALENDAR\r\n"))
+        self.assertTrue(raw.endswith(b"END:VCALENDAR\r\n"))
+        self.assertNotIn(b"\n", raw.replace(b"\r\n", b""))
+        for line in raw.split(b"\r\n"):
+            self.assertLessEqual(len(line), 75, line)
+        self.assertTrue(any(line.startswith(b" ") for line in raw.split(b"\r\n")), "long lines are folded")
+        raw.decode("utf-8")  # folding never splits a multi-byte character
+
+    def test_drafts_and_scheduled_events_answer_404(self):
+        for event in (self.draft, self.scheduled):
+            response = self.client.get(reverse("event-ics", kwargs={"slug": event.slug}))
+            self.assertEqual(response.status_code, 404)
+
+    def test_past_public_event_stays_downloadable(self):
+        past = make_event(start=timezone.now() - timedelta(days=30), end=timezone.now() - timedelta(days=29))
+        self.get_calendar(past)
+
+
+class UpcomingCalendarTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        now = timezone.now()
+        cls.soon = make_event(title="Bientôt", start=now + timedelta(days=3))
+        cls.later = make_event(title="Plus tard", start=now + timedelta(days=40))
+        cls.running = make_event(title="En cours", start=now - timedelta(hours=1), end=now + timedelta(hours=2))
+        make_event(title="Passé", start=now - timedelta(days=10), end=now - timedelta(days=9))
+        make_event(title="Brouillon", status=Status.DRAFT)
+        make_event(title="Programmé", published_at=now + timedelta(days=1))
+
+    def test_lists_only_upcoming_public_events(self):
+        response = self.client.get(reverse("events-ics"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Disposition"], 'attachment; filename="agenda.ics"')
+        calendar = icalendar.Calendar.from_ical(response.content)
+        self.assertEqual(
+            sorted(str(vevent["SUMMARY"]) for vevent in calendar.walk("VEVENT")),
+            ["Bientôt", "En cours", "Plus tard"],
+        )
+        uids = [str(vevent["UID"]) for vevent in calendar.walk("VEVENT")]
+        self.assertEqual(len(set(uids)), 3)
+        self.assertIn("X-WR-CALNAME", calendar)
+
+    def test_empty_agenda_is_still_a_valid_calendar(self):
+        from events.models import Event
+
+        Event.objects.all().delete()
+        calendar = icalendar.Calendar.from_ical(self.client.get(reverse("events-ics")).content)
+        self.assertEqual(calendar.walk("VEVENT"), [])
+        self.assertEqual(calendar["VERSION"], "2.0")
+
+
+def add_events(count: int) -> None:
+    for n in range(count):
+        event = make_event(start=timezone.now() + timedelta(days=n + 1))
+        event.tags.add(f"thème {n % 3}", "agenda")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 25])
+def test_calendars_run_a_constant_number_of_queries(client, django_assert_max_num_queries, count):
+    add_events(count)
+    event = make_event()
+    event.tags.add("friches")
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("events-ics"))
+    assert response.content.count(b"BEGIN:VEVENT") == count + 1
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("event-ics", kwargs={"slug": event.slug}))
+    assert response.status_code == 200
