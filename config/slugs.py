@@ -18,8 +18,8 @@ NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 def slugify_fr(value: str, max_length: int = 80) -> str:
     """'Cœur de ville : l'œuvre' -> 'coeur-de-ville-l-oeuvre'."""
-    value = unicodedata.normalize("NFKD", str(value).translate(LIGATURES))
-    value = value.encode("ascii", "ignore").decode("ascii").lower()
+    value = unicodedata.normalize("NFKD", str(value).translate(LIGATURES).lower())
+    value = "".join(char for char in value if not unicodedata.category(char).startswith("M"))
     value = NOT_ALPHANUMERIC.sub("-", value).strip("-")
     return value[:max_length].rstrip("-")
 

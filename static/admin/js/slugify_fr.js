@@ -7,7 +7,7 @@
 
     function slugifyFr(s, numChars) {
         s = s.replace(/[œŒæÆß]/g, (m) => LIGATURES[m]);
-        s = s.normalize('NFKD').replace(/[^\x00-\x7f]/g, '').toLowerCase();
+        s = s.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '');
         s = s.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
         return s.substring(0, numChars).replace(/-+$/g, '');
     }
