@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from config.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo content: the Thetford Mines congress article, its event, people and "
+        "organisations, and plainly marked samples. Safe to run again: it changes nothing then."
+    )
+
+    def handle(self, *args, **options):
+        report = load_demo()
+        self.stdout.write(report.summary())
