@@ -285,3 +285,47 @@ class Participation(models.Model):
                 Person.objects.filter(pk=self.person_id).values_list("organisation_id", flat=True).first()
             )
         super().save(*args, **kwargs)
+
+
+class ParticipantExport(models.Model):
+    """Who exported which participant list, when, and how many rows left the building."""
+
+    class Source(models.TextChoices):
+        EVENT_PAGE = "event_page", _("Event page")
+        EVENT_LIST = "event_list", _("Event list")
+        PARTICIPATION_LIST = "participation_list", _("Participation list")
+        COMMAND = "command", _("Command line")
+
+    class Format(models.TextChoices):
+        EXCEL = "excel", _("Excel (semicolons, UTF-8 with BOM)")
+        CSV = "csv", _("CSV (RFC 4180)")
+
+    created = models.DateTimeField(_("exported on"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participant_exports",
+    )
+    username = models.CharField(
+        _("exported by"), max_length=150, help_text=_("Kept when the account is deleted.")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    events = models.JSONField(_("events"), default=list, blank=True, help_text=_("Slugs of the exported events."))
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    completed = models.BooleanField(
+        _("completed"), default=False, help_text=_("Unticked when the download stopped before the last row.")
+    )
+    finished = models.DateTimeField(_("finished on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participant export")
+        verbose_name_plural = _("participant exports")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.username or '?'} – {timezone.localtime(self.created):%Y-%m-%d %H:%M}"
