@@ -24,6 +24,7 @@ class EventFilterForm(forms.Form):
     annee = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
 
     def __init__(self, *args, tags=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", _("All kinds")), *Event.Kind.choices]
         self.fields["etiquette"].choices = [("", _("All tags")), *((tag.slug, tag.name) for tag in tags)]
@@ -40,6 +41,7 @@ class EventListView(ListView):
 
     paginate_by = 12
     template_name = "events/event_list.html"
+    context_object_name = "events"
     past = False
 
     def get_queryset(self):

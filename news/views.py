@@ -54,6 +54,7 @@ class ArticleListView(ListView):
 
     paginate_by = 12
     template_name = "news/article_list.html"
+    context_object_name = "articles"
     tag = year = None
 
     def get_queryset(self):
@@ -125,7 +126,7 @@ class ArticleDetailView(DetailView):
         else:
             condition = Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, pk__gt=article.pk)
             order = ("published_at", "pk")
-        return Article.objects.published().filter(condition).order_by(*order).only("title", "slug").first()
+        return Article.objects.published().filter(condition).order_by(*order).only("title", "slug", "status", "published_at").first()
 
 
 def article_json_ld(article) -> dict:

@@ -16,6 +16,7 @@ class PersonFilterForm(forms.Form):
     organisation = forms.ChoiceField(label=gettext_lazy("Organisation"), required=False)
 
     def __init__(self, *args, organisations=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.organisations = {organisation.slug: organisation for organisation in organisations}
         self.fields["organisation"].choices = [
@@ -29,6 +30,7 @@ class PersonListView(ListView):
 
     paginate_by = 24
     template_name = "people/person_list.html"
+    context_object_name = "people"
 
     def get_queryset(self):
         organisations = Organisation.objects.filter(members__is_public=True).distinct().order_by("name")
