@@ -1,2 +1,82 @@
-# Placeholder: replaced by the sitemap work.
-SITEMAPS = {}
+"""/sitemap.xml: an index of paginated sitemaps of every public page, with lastmod.
+
+Each section answers with a constant number of queries: one aggregate gives both the
+number of pages of the index and the section's latest change.
+"""
+
+from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
+from django.db.models import Count, Max
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from events.models import Event
+from news.models import Article
+from people.models import Person
+
+
+class StaticSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["news:home", "news:article-list", "events:event-list", "people:person-list"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class PublicSitemap(Sitemap):
+    limit = 5000
+    # Loading these columns only; ``SlugHistoryMixin`` reads the slug and what makes it public.
+    columns = ("pk", "slug", "updated")
+
+    def public(self):
+        raise NotImplementedError
+
+    def items(self):
+        return self.public().only(*self.columns).order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated
+
+    @cached_property
+    def stats(self) -> dict:
+        return self.public().aggregate(count=Count("pk"), latest=Max("updated"))
+
+    @property
+    def paginator(self):
+        paginator = Paginator(self._items(), self.limit)
+        paginator.count = self.stats["count"]  # one aggregate instead of a COUNT per access
+        return paginator
+
+    def get_latest_lastmod(self):
+        return self.stats["latest"]
+
+
+class ArticleSitemap(PublicSitemap):
+    columns = PublicSitemap.columns + ("status", "published_at")
+
+    def public(self):
+        return Article.objects.published()
+
+
+class EventSitemap(PublicSitemap):
+    columns = PublicSitemap.columns + ("status", "published_at")
+
+    def public(self):
+        return Event.objects.published()
+
+
+class PersonSitemap(PublicSitemap):
+    columns = PublicSitemap.columns + ("is_public",)
+
+    def public(self):
+        return Person.objects.public()
+
+
+SITEMAPS = {
+    "pages": StaticSitemap,
+    "actualites": ArticleSitemap,
+    "agenda": EventSitemap,
+    "personnes": PersonSitemap,
+}

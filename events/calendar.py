@@ -11,7 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .feeds import event_place, plain_text
+from config.templatetags.site_tags import event_place
+
+from .feeds import plain_text
 from .models import Event
 
 CALENDAR_LENGTH = 200

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+
+from config.templatetags.site_tags import event_dates, event_place, event_times, zone_label
 
 from .models import Event
 
@@ -29,47 +30,13 @@ def plain_text(html: str, words: int | None = None) -> str:
     return text
 
 
-def event_dates(event: Event) -> str:
-    """'7–8 mai 2025', '12 juin 2025 à 14:00 (heure de Paris)': dates as a reader says them."""
-    start, end = event.start_local, event.end_local
-    if event.is_multi_day:
-        if (start.year, start.month) == (end.year, end.month):
-            first = date_format(start, "j")
-        elif start.year == end.year:
-            first = date_format(start, "j F")
-        else:
-            first = date_format(start, "j F Y")
-        return f"{first}–{date_format(end, 'j F Y')}"
-    day = date_format(start, "j F Y")
-    if event.all_day:
-        return day
-    return _("%(day)s, %(start)s–%(end)s (%(zone)s time)") % {
-        "day": day,
-        "start": date_format(start, "H:i"),
-        "end": date_format(end, "H:i"),
-        "zone": zone_label(event),
-    }
-
-
-def zone_label(event: Event) -> str:
-    """Whose clock the times follow: 'Paris' at home, the region or city abroad ('Québec')."""
-    city_of_zone = event.timezone.rsplit("/", 1)[-1].replace("_", " ")
-    if event.in_home_zone:
-        return city_of_zone
-    return event.region or event.city or city_of_zone
-
-
-def event_place(event: Event) -> str:
-    """'Thetford Mines (Québec, Canada)', or 'Online'."""
-    if event.online and not event.city:
-        return _("Online")
-    around = [part for part in (event.region, event.country) if part and part != event.city]
-    if event.country == "France" and event.region:
-        around = [event.region]
-    place = event.city or event.venue
-    if place and around:
-        return f"{place} ({', '.join(around)})"
-    return place or ", ".join(around)
+def when_where(event: Event) -> str:
+    """7–8 mai 2025, Thetford Mines (Québec, Canada); 12 juin 2025, 14 h – 17 h 30 (heure de Paris), Lens."""
+    when = event_dates(event)
+    if times := event_times(event):
+        when = f"{when}, {times} ({zone_label(event)})"
+    place = event_place(event)
+    return f"{when}, {place}" if place else when
 
 
 class UpcomingEventsRssFeed(Feed):
@@ -91,9 +58,8 @@ class UpcomingEventsRssFeed(Feed):
         return event.title
 
     def item_description(self, event):
-        facts = " · ".join(part for part in (event_dates(event), event_place(event)) if part)
         summary = event.summary or plain_text(event.description, words=60)
-        return f"{facts}. {summary}".strip() if summary else facts
+        return f"{when_where(event)}. {summary}" if summary else when_where(event)
 
     def item_pubdate(self, event):
         return event.published_at

@@ -1,15 +1,19 @@
 """Subscribers add events to Google Calendar, Outlook or Apple Calendar from our .ics files."""
 
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from config.publishing import Status
 from tests.factories import make_event, local
+
+SITE = urlsplit(settings.SITE_URL)  # the Site that migrations configure
 
 
 def lines(response) -> list[str]:
@@ -103,7 +107,7 @@ class EventCalendarTests(TestCase):
         self.seminar.save()
         _response, second = self.get_calendar(self.seminar)
         uid = first.walk("VEVENT")[0]["UID"]
-        self.assertEqual(uid, f"event-{self.seminar.pk}@example.com")
+        self.assertEqual(uid, f"event-{self.seminar.pk}@{SITE.hostname}")
         self.assertEqual(second.walk("VEVENT")[0]["UID"], uid)
 
     def test_description_is_plain_text_and_location_reads_like_an_address(self):
@@ -112,7 +116,7 @@ class EventCalendarTests(TestCase):
         description = str(vevent["DESCRIPTION"])
         self.assertIn("Conférences, tables rondes & visites de terrain.\nBell et King Beaver.", description)
         self.assertNotIn("<", description)
-        self.assertIn("http://example.com/agenda/", description)
+        self.assertIn(f"{SITE.scheme}://{SITE.netloc}/agenda/", description)
         self.assertEqual(
             str(vevent["LOCATION"]), "Centre des congrès, Thetford Mines (Québec, Canada)"
         )

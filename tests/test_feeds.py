@@ -4,6 +4,7 @@ from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
+from django.contrib.sites.models import Site
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -54,7 +55,7 @@ class NewsFeedTests(TestCase):
             [self.congress.title, self.no_standfirst.title],
         )
         first = items[0]
-        self.assertEqual(first.findtext("link"), f"http://example.com{self.congress.get_absolute_url()}")
+        self.assertEqual(first.findtext("link"), f"http://{Site.objects.get_current().domain}{self.congress.get_absolute_url()}")
         self.assertEqual(sorted(c.text for c in first.findall("category")), ["Québec", "friches"])
         self.assertTrue(first.findtext("pubDate"))
 
@@ -132,7 +133,7 @@ class EventFeedTests(TestCase):
         self.assertIn("Thetford Mines (Québec, Canada)", description)
         self.assertIn("Premier congrès international sur les friches.", description)
         self.assertIn("Un séminaire d’échanges.", items[0].findtext("description"))
-        self.assertIn("14:00–17:00", items[0].findtext("description"))
+        self.assertIn("14 h – 17 h", items[0].findtext("description"))
 
     def test_atom_lists_the_same_events(self):
         entries = atom_entries(self.client.get(reverse("events-atom")))

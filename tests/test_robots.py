@@ -1,0 +1,19 @@
+"""Crawlers read /robots.txt: the whole public site, never the back office, and the sitemap."""
+
+from django.test import SimpleTestCase
+
+
+class RobotsTests(SimpleTestCase):
+    def test_robots_allows_the_site_and_names_the_sitemap(self):
+        response = self.client.get("/robots.txt")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "text/plain; charset=utf-8")
+        lines = response.content.decode().splitlines()
+        self.assertEqual(lines[0], "User-agent: *")
+        self.assertIn("Disallow: /admin/", lines)
+        self.assertEqual([line for line in lines if line.startswith("Disallow")], ["Disallow: /admin/"])
+        self.assertIn("Sitemap: http://testserver/sitemap.xml", lines)
+
+    def test_sitemap_url_follows_the_host_and_scheme(self):
+        response = self.client.get("/robots.txt", secure=True, headers={"host": "localhost"})
+        self.assertIn("Sitemap: https://localhost/sitemap.xml", response.content.decode().splitlines())
