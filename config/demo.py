@@ -33,9 +33,18 @@ PARIS = ZoneInfo("Europe/Paris")
 TORONTO = ZoneInfo("America/Toronto")
 NBSP = "\u00a0"
 
+
+def fr(text: str) -> str:
+    """French typography: a non-breaking space before « : ; ? ! » and inside « »."""
+    for plain, fixed in ((" :", f"{NBSP}:"), (" ;", f"{NBSP};"), (" ?", f"{NBSP}?"), (" !", f"{NBSP}!"),
+                         ("« ", f"«{NBSP}"), (" »", f"{NBSP}»")):
+        text = text.replace(plain, fixed)
+    return text
+
+
 DEMO_TAG = "démo"
 DEMO_CREDIT = "Illustration de démonstration"
-DEMO_ALT = "Illustration abstraite : silhouettes de terrils sous un ciel dégradé"
+DEMO_ALT = fr("Illustration abstraite : silhouettes de terrils sous un ciel dégradé")
 
 # Coal, brick, ochre, slag-heap green and a pale northern sky.
 PALETTE = {
@@ -47,14 +56,6 @@ PALETTE = {
     "dusk": (236, 204, 170),
 }
 SKIES = [("sky", "dusk"), ("dusk", "ochre"), ("sky", "green"), ("ochre", "brick")]
-
-
-def fr(text: str) -> str:
-    """French typography: a non-breaking space before « : ; ? ! » and inside « »."""
-    for plain, fixed in ((" :", f"{NBSP}:"), (" ;", f"{NBSP};"), (" ?", f"{NBSP}?"), (" !", f"{NBSP}!"),
-                         ("« ", f"«{NBSP}"), (" »", f"{NBSP}»")):
-        text = text.replace(plain, fixed)
-    return text
 
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, tz: ZoneInfo = PARIS) -> datetime:
@@ -566,28 +567,30 @@ class DemoLoader:
     def _event(self, data: dict) -> Event:
         data = dict(data)
         slug, tags = data.pop("slug"), data.pop("tags", [])
-        data["title"] = fr(data["title"])
         organisers = [self.organisations[s] for s in data.pop("organisers", [])]
-        picture = data.pop("picture", False)
-        initial = {}
-        if "in_days" in data:
-            initial = self._upcoming_dates(data.pop("in_days"), data.pop("days", 1), data.pop("times", None),
-                                           ZoneInfo(data.get("timezone", "Europe/Paris")), data.get("all_day", False))
+        picture = slug if data.pop("picture", False) else None
+        data["title"] = fr(data["title"])
         data.setdefault("status", Status.PUBLISHED)
+        initial, renew = {}, None
+        if "in_days" in data:
+            initial = self._upcoming_dates(data)
+            renew = lambda event: event.end < self.now  # noqa: E731
         if data["status"] == Status.PUBLISHED and "published_at" not in data:
             initial["published_at"] = self.now
         event, outcome = sync(
-            Event, key={"slug": slug}, values=data, initial=initial, picture=slug if picture else None,
-            renew=lambda event: "start" in initial and event.end < self.now,
+            Event, key={"slug": slug}, values=data, initial=initial, renew=renew, picture=picture
         )
         outcome = merge(outcome, sync_m2m(event.organisers, organisers), sync_tags(event, tags))
         self.report.record("events", outcome)
         return event
 
-    def _upcoming_dates(self, in_days: int, days: int, times, zone: ZoneInfo, all_day: bool) -> dict:
-        first = self.today + timedelta(days=in_days)
-        last = first + timedelta(days=days - 1)
-        if all_day:
+    def _upcoming_dates(self, data: dict) -> dict:
+        """Start and end counted from today; pops the relative spec out of ``data``."""
+        zone = ZoneInfo(data.get("timezone", "Europe/Paris"))
+        first = self.today + timedelta(days=data.pop("in_days"))
+        last = first + timedelta(days=data.pop("days", 1) - 1)
+        times = data.pop("times", None)
+        if data.get("all_day"):
             start, end = whole_days(local(first, time.min, zone), local(last, time.min, zone), zone)
         else:
             start, end = local(first, times[0], zone), local(last, times[1], zone)
