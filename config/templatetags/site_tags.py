@@ -1,7 +1,9 @@
 """Dates as French readers write them, responsive pictures, structured data and URLs.
 
-Dates and times of an event are always shown in the event's own time zone and,
-when it is not the site's, labelled with the place ("heure de Québec").
+Dates and times of an event are always shown in the event's own time zone and
+labelled with the place ("heure de Québec"). Like Django's own locale formats,
+the French rules (1er, 9 h 30, "heure d’Ottawa") are code, not catalogue entries;
+month and weekday names come from Django's translations.
 """
 
 import json
@@ -18,8 +20,8 @@ from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.html import _json_script_escapes, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -29,8 +31,12 @@ VOWELS = set("AEIOUYÂÀÉÈÊËÎÏÔÖÛÜŒaeiouyâàéèêëîïôöûüœ")
 # Dates and times
 
 
+def french() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).startswith("fr")
+
+
 def day_of_month(day: int) -> str:
-    return pgettext("first day of a month", "1st") if day == 1 else str(day)
+    return "1er" if day == 1 and french() else str(day)
 
 
 def month_name(month: int) -> str:
@@ -70,6 +76,8 @@ def date_range(first: date, last: date) -> str:
 
 def french_time(value: datetime) -> str:
     """9 h 30; 14 h."""
+    if not french():
+        return f"{value.hour}:{value.minute:02d}"
     if value.minute:
         return f"{value.hour} h {value.minute:02d}"
     return f"{value.hour} h"
@@ -111,9 +119,9 @@ def zone_label(event) -> str:
         place = event.timezone.rsplit("/", 1)[-1].replace("_", " ")
     else:
         place = event.region or event.city
-    if place[:1] in VOWELS:
-        return pgettext("time zone label, place starting with a vowel", "%(place)s time") % {"place": place}
-    return _("%(place)s time") % {"place": place}
+    if not french():
+        return f"{place} time"
+    return f"heure d’{place}" if place[:1] in VOWELS else f"heure de {place}"
 
 
 @register.filter
@@ -192,7 +200,19 @@ def share_image_url(obj, field="image") -> str:
     return absolute(rendition_url(name)) if name else ""
 
 
-# URLs
+# URLs and pages
+
+
+@register.simple_tag
+def site_name() -> str:
+    """Also works where no context processor ran (the 500 page)."""
+    return settings.SITE_NAME
+
+
+@register.filter
+def elided_pages(page):
+    """1 … 4 5 6 … 20, the ellipsis as Paginator.ELLIPSIS."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
 
 
 def absolute(path: str) -> str:
