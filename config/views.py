@@ -8,6 +8,7 @@ class _Placeholder(View):
         return HttpResponse("TODO")
 
 
-SearchView = RobotsView = _Placeholder
+from config.robots import RobotsView  # noqa: E402,F401
+from config.search import SearchView  # noqa: E402,F401
 
 from config.tags import TagDetailView  # noqa: E402,F401

@@ -1,0 +1,238 @@
+"""Site search across news, events and people: only what is public, never an e-mail or a phone.
+
+PostgreSQL ranks a full-text match with French stemming that ignores accents (the
+``french_unaccent`` configuration, see config/migrations). SQLite, for development,
+matches every word of the query inside the texts with accents and case folded.
+The choice is made in one place, ``matching()``.
+
+Each source's vector is a fixed expression of its own columns, so that PostgreSQL can
+serve it from an expression index, for example on Article::
+
+    GinIndex(SOURCES["articles"].vector(), name="news_article_search_idx")
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+SEARCH_CONFIG = "french_unaccent"
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+PREVIEW_LENGTH = 5
+PAGE_SIZE = 20
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+LIGATURES = str.maketrans(
+    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d"}
+)
+WORD = re.compile(r"\w+")
+
+
+def clean_query(raw: str | None) -> str:
+    """What we search for: printable text, single spaces, at most MAX_QUERY_LENGTH characters."""
+    text = (raw or "")[: MAX_QUERY_LENGTH * 2]
+    text = "".join(char if char.isprintable() else " " for char in text)
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        text = text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0]
+    return text
+
+
+def fold(value: str | None) -> str:
+    """'Cœur de ville, QUÉBEC' -> 'coeur de ville, quebec'."""
+    decomposed = unicodedata.normalize("NFKD", (value or "").translate(LIGATURES))
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    label: str
+    weighted_fields: dict[str, tuple[str, ...]]  # weight "A" to "D" -> columns of the model
+    public: Callable[[], QuerySet]
+    ordering: tuple[str, ...]
+    related_match: Callable[[Callable[[QuerySet, str], QuerySet], str], Q] | None = None
+
+    def vector(self):
+        vectors = [
+            SearchVector(field, weight=weight, config=SEARCH_CONFIG)
+            for weight, fields in self.weighted_fields.items()
+            for field in fields
+        ]
+        combined = vectors[0]
+        for vector in vectors[1:]:
+            combined = combined + vector
+        return combined
+
+    def fields(self) -> list[str]:
+        return [field for fields in self.weighted_fields.values() for field in fields]
+
+
+def _articles():
+    from news.models import Article
+
+    return Article.objects.published()
+
+
+def _events():
+    from events.models import Event
+
+    return Event.objects.published()
+
+
+def _people():
+    from people.models import Person
+
+    return Person.objects.public().select_related("organisation")
+
+
+def _organisations():
+    from people.models import Organisation
+
+    return Organisation.objects.all()
+
+
+ORGANISATIONS = Source(
+    key="organisations",
+    label=_("Organisations"),
+    weighted_fields={"A": ("name", "acronym"), "C": ("city",)},
+    public=_organisations,
+    ordering=("name",),
+)
+
+
+def _member_of_matching_organisation(match, query: str) -> Q:
+    return Q(organisation__in=match(ORGANISATIONS.public(), ORGANISATIONS, query).values("pk"))
+
+
+SOURCES = {
+    "articles": Source(
+        key="articles",
+        label=_("News"),
+        weighted_fields={"A": ("title",), "B": ("standfirst",), "C": ("body",)},
+        public=_articles,
+        ordering=("-published_at", "-pk"),
+    ),
+    "events": Source(
+        key="events",
+        label=_("Events"),
+        weighted_fields={
+            "A": ("title",),
+            "B": ("summary", "city", "region", "country", "venue"),
+            "C": ("description",),
+        },
+        public=_events,
+        ordering=("-start", "-pk"),
+    ),
+    "people": Source(
+        key="people",
+        label=_("People"),
+        # Never e-mail or phone: they are private.
+        weighted_fields={"A": ("first_name", "last_name"), "B": ("job_title",), "C": ("bio",)},
+        public=_people,
+        ordering=("last_name", "first_name", "pk"),
+        related_match=_member_of_matching_organisation,
+    ),
+}
+
+
+def _postgres_match(queryset: QuerySet, source: Source, query: str, *, ranked: bool = False) -> QuerySet:
+    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    matched = queryset.annotate(search=source.vector())
+    condition = Q(search=search_query)
+    if source.related_match:
+        condition |= source.related_match(_postgres_match, query)
+    matched = matched.filter(condition)
+    if ranked:
+        matched = matched.annotate(rank=SearchRank(source.vector(), search_query)).order_by(
+            "-rank", *source.ordering
+        )
+    return matched
+
+
+def _register_fold() -> None:
+    connection.ensure_connection()
+    connection.connection.create_function("bassin_fold", 1, fold, deterministic=True)
+
+
+def _fallback_match(queryset: QuerySet, source: Source, query: str, *, ranked: bool = False) -> QuerySet:
+    _register_fold()
+    terms = WORD.findall(fold(query))[:MAX_TERMS]
+    if not terms:
+        return queryset.none()
+    folded = {
+        f"_folded_{field}": Func(Coalesce(F(field), Value("")), function="bassin_fold", output_field=TextField())
+        for field in source.fields()
+    }
+    matched = queryset.annotate(**folded)
+    condition = Q()
+    for term in terms:
+        condition &= Q.create([(f"{name}__contains", term) for name in folded], connector=Q.OR)
+    if source.related_match:
+        condition |= source.related_match(_fallback_match, query)
+    matched = matched.filter(condition)
+    if ranked:
+        headline = [f"_folded_{field}" for field in source.weighted_fields["A"]]
+        in_headline = Q.create(
+            [(f"{name}__contains", term) for name in headline for term in terms], connector=Q.OR
+        )
+        rank = Case(When(in_headline, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+        matched = matched.annotate(rank=rank).order_by("-rank", *source.ordering)
+    return matched
+
+
+def matching(source: Source, query: str, *, ranked: bool = True) -> QuerySet:
+    """The public items of ``source`` that match ``query``, best first."""
+    match = _postgres_match if connection.vendor == "postgresql" else _fallback_match
+    return match(source.public(), source, query, ranked=ranked)
+
+
+@dataclass
+class ResultGroup:
+    key: str
+    label: str
+    count: int
+    items: list
+
+
+class SearchView(TemplateView):
+    template_name = "search/results.html"
+
+    @cached_property
+    def query(self) -> str:
+        return clean_query(self.request.GET.get("q"))
+
+    @cached_property
+    def active(self) -> str | None:
+        kind = self.request.GET.get("type")
+        return kind if kind in SOURCES else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(query=self.query, active=self.active, groups=[], total=0)
+        if not self.query:
+            return context
+        for key, source in SOURCES.items():
+            results = matching(source, self.query)
+            if key == self.active:
+                paginator = Paginator(results, PAGE_SIZE)
+                page = paginator.get_page(self.request.GET.get("page"))
+                context.update(page_obj=page, paginator=paginator, is_paginated=page.has_other_pages())
+                group = ResultGroup(key, source.label, paginator.count, list(page.object_list))
+            elif self.active:
+                group = ResultGroup(key, source.label, results.count(), [])
+            else:
+                group = ResultGroup(key, source.label, results.count(), list(results[:PREVIEW_LENGTH]))
+            context["groups"].append(group)
+        context["total"] = sum(group.count for group in context["groups"])
+        return context

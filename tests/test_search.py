@@ -1,0 +1,208 @@
+"""Visitors search the news, the agenda and the people directory from every page."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from config.publishing import Status
+from config.search import MAX_QUERY_LENGTH, PAGE_SIZE, PREVIEW_LENGTH, SOURCES, clean_query, fold, matching
+from tests.factories import make_article, make_event, make_organisation, make_person
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search with stemming runs on PostgreSQL"
+)
+
+
+def found(response, key: str) -> list[str]:
+    """Titles (or names) of one kind of results on the page."""
+    group = next((group for group in response.context["groups"] if group.key == key), None)
+    return [str(item) for item in group.items] if group else []
+
+
+class SearchTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.congress = make_event(
+            title="Congrès international sur la requalification des friches industrielles",
+            kind="congress",
+            city="Thetford Mines",
+            region="Québec",
+            country="Canada",
+            summary="Premier congrès international consacré aux sites stratégiques.",
+        )
+        cls.article = make_article(
+            title="La Mission Bassin Minier invitée au congrès de Thetford Mines (Québec)",
+            standfirst="Les 7 et 8 mai 2025, la Mission a participé au congrès sur les friches industrielles.",
+            body="<p>Réunissant une centaine de participants.</p>",
+        )
+        cls.mission = make_organisation(name="Mission Bassin Minier", acronym="MBM")
+        cls.ademe = make_organisation(name="Agence de la transition écologique", acronym="ADEME")
+        cls.director = make_person(
+            first_name="Catherine", last_name="Bertram", job_title="directrice", organisation=cls.mission,
+            email="catherine.bertram@example.org", phone="+33 3 21 08 52 40",
+            bio="<p>Urbaniste, spécialiste de la reconversion des territoires miniers.</p>",
+        )
+        cls.engineer = make_person(first_name="Pascal", last_name="Dumoulin", job_title="ingénieur", organisation=cls.ademe)
+        cls.attendee = make_person(
+            first_name="Jean", last_name="Tremblay", job_title="délégué du Québec", is_public=False,
+            email="jean.tremblay@example.org",
+        )
+        make_article(title="Brouillon sur le Québec", status=Status.DRAFT)
+        make_article(title="Annonce programmée au Québec", published_at=timezone.now() + timedelta(days=2))
+        make_event(title="Mission au Québec en préparation", status=Status.DRAFT)
+        make_event(title="Visite au Québec programmée", published_at=timezone.now() + timedelta(days=2))
+
+    def search(self, q, **params):
+        response = self.client.get(reverse("search"), {"q": q, **params})
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_search_ignores_accents_and_case(self):
+        for q in ("quebec", "QUÉBEC", "Québec", "qUeBeC"):
+            response = self.search(q)
+            self.assertEqual(found(response, "articles"), [self.article.title], q)
+            self.assertEqual(found(response, "events"), [self.congress.title], q)
+
+    def test_a_word_finds_its_plural_and_the_congress(self):
+        self.assertEqual(found(self.search("friche"), "events"), [self.congress.title])
+        self.assertEqual(found(self.search("friche"), "articles"), [self.article.title])
+        self.assertEqual(found(self.search("requalification"), "events"), [self.congress.title])
+        self.assertEqual(found(self.search("congres friches"), "events"), [self.congress.title])
+
+    def test_people_are_found_by_name_job_or_organisation(self):
+        self.assertEqual(found(self.search("bertram"), "people"), ["Catherine Bertram"])
+        self.assertEqual(found(self.search("directrice"), "people"), ["Catherine Bertram"])
+        self.assertEqual(found(self.search("ADEME"), "people"), ["Pascal Dumoulin"])
+        self.assertEqual(found(self.search("reconversion"), "people"), ["Catherine Bertram"])
+
+    def test_drafts_scheduled_and_private_profiles_never_appear(self):
+        response = self.search("quebec")
+        content = response.content.decode()
+        for hidden in ("Brouillon", "programmée", "préparation", "Tremblay", "délégué"):
+            self.assertNotIn(hidden, content)
+        self.assertEqual(response.context["total"], 2)
+        self.assertEqual(found(self.search("tremblay"), "people"), [])
+
+    def test_private_contact_details_are_neither_searched_nor_shown(self):
+        for q in ("catherine.bertram@example.org", "example.org", "08 52 40", "+33"):
+            response = self.search(q)
+            self.assertEqual(found(response, "people"), [], q)
+        content = self.search("bertram").content.decode()
+        self.assertNotIn("@example.org", content)
+        self.assertNotIn("08 52 40", content)
+
+    def test_results_are_grouped_by_kind_with_counts(self):
+        response = self.search("congres")
+        counts = {group.key: group.count for group in response.context["groups"]}
+        self.assertEqual(counts, {"articles": 1, "events": 1, "people": 0})
+        self.assertContains(response, f"?q=congres&amp;type=events")
+
+    def test_title_matches_rank_first(self):
+        older = make_article(
+            title="La reconversion des carreaux de fosse", published_at=timezone.now() - timedelta(days=300)
+        )
+        newer = make_article(
+            title="Un chantier au printemps", body="<p>Une étape de la reconversion du site.</p>",
+        )
+        self.assertEqual(found(self.search("reconversion"), "articles"), [older.title, newer.title])
+
+    def test_one_kind_is_paginated(self):
+        made = [make_article(title=f"Terril numéro {n}") for n in range(PAGE_SIZE + 3)]
+        overview = self.search("terril")
+        self.assertEqual(len(found(overview, "articles")), PREVIEW_LENGTH)
+        self.assertContains(overview, "?q=terril&amp;type=articles")
+        first = self.search("terril", type="articles")
+        self.assertEqual(len(found(first, "articles")), PAGE_SIZE)
+        self.assertEqual(first.context["page_obj"].paginator.count, len(made))
+        second = self.search("terril", type="articles", page="2")
+        self.assertEqual(len(found(second, "articles")), 3)
+        self.assertContains(second, 'rel="prev"')
+
+    def test_odd_page_and_type_give_a_sensible_page(self):
+        self.assertEqual(self.search("quebec", type="articles", page="abc").context["page_obj"].number, 1)
+        self.assertEqual(self.search("quebec", type="articles", page="99999").context["page_obj"].number, 1)
+        self.assertEqual(self.search("quebec", type="articles", page="-1").context["page_obj"].number, 1)
+        self.assertIsNone(self.search("quebec", type="secrets").context["active"])
+
+    def test_hostile_queries_give_a_normal_page(self):
+        for q in (
+            "x" * 10_000,
+            "quebec " * 2_000,
+            "\x00\x01 quebec",
+            "'; DROP TABLE news_article; --",
+            '"unterminated', "!!!", "& | ! ( ) :* <->", "-quebec", "or", "%", "_", "\\",
+            "😀 ﷽ \u202e", "a" * 300 + " quebec",
+        ):
+            response = self.search(q)
+            self.assertLessEqual(len(response.context["query"]), MAX_QUERY_LENGTH)
+        self.assertIn("news_article", self.search("'; DROP TABLE news_article; --").context["query"])
+
+    def test_query_is_escaped_in_the_page(self):
+        response = self.search('<script>alert("x")</script>')
+        self.assertNotContains(response, "<script>alert", html=False)
+        self.assertContains(response, "&lt;script&gt;")
+
+    def test_empty_search_shows_the_form(self):
+        response = self.client.get(reverse("search"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["groups"], [])
+        self.assertContains(response, 'name="q"')
+        self.assertContains(response, 'name="robots" content="noindex, follow"')
+
+    def test_nothing_found_says_so(self):
+        response = self.search("zzyzx")
+        self.assertEqual(response.context["total"], 0)
+        self.assertContains(response, 'role="status"')
+
+    @on_postgresql
+    def test_french_stemming_on_postgresql(self):
+        self.assertEqual(found(self.search("requalifications"), "events"), [self.congress.title])
+        self.assertEqual(found(self.search("industriel"), "events"), [self.congress.title])
+        self.assertEqual(found(self.search("stratégique"), "events"), [self.congress.title])
+
+    @on_postgresql
+    def test_websearch_syntax_on_postgresql(self):
+        self.assertEqual(found(self.search('"friches industrielles"'), "events"), [self.congress.title])
+        self.assertEqual(found(self.search("friches -congrès"), "events"), [])
+
+    @on_postgresql
+    def test_ranking_weighs_title_over_body_on_postgresql(self):
+        body_only = make_article(title="Nouvelles du bassin", body="<p>Terril, terril et terril encore.</p>")
+        in_title = make_article(title="Le terril 74", published_at=timezone.now() - timedelta(days=900))
+        self.assertEqual(found(self.search("terrils"), "articles"), [in_title.title, body_only.title])
+
+
+class QueryCleaningTests(TestCase):
+    def test_clean_query_caps_length_at_a_word_and_drops_control_characters(self):
+        self.assertEqual(clean_query("  friches\x00 \t industrielles \n"), "friches industrielles")
+        capped = clean_query("friches " * 100)
+        self.assertLessEqual(len(capped), MAX_QUERY_LENGTH)
+        self.assertTrue(capped.endswith("friches"))
+        self.assertEqual(clean_query(None), "")
+
+    def test_fold_strips_accents_and_ligatures(self):
+        self.assertEqual(fold("Cœur de ville, QUÉBEC, Ærø"), "coeur de ville, quebec, aero")
+
+    def test_matching_reads_only_public_items(self):
+        make_article(title="Québec brouillon", status=Status.DRAFT)
+        public = make_article(title="Québec publié")
+        self.assertEqual(list(matching(SOURCES["articles"], "quebec")), [public])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 20])
+def test_search_runs_a_constant_number_of_queries(client, django_assert_max_num_queries, count):
+    organisation = make_organisation(name="Ville de Lens")
+    for n in range(count):
+        make_article(title=f"Friches de Lens {n}")
+        make_event(title=f"Visite des friches {n}", city="Lens")
+        make_person(last_name=f"Lensois {n}", organisation=organisation)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("search"), {"q": "lens"})
+    assert response.context["total"] == 3 * count
+    with django_assert_max_num_queries(8):
+        client.get(reverse("search"), {"q": "lens", "type": "people", "page": "2"})
