@@ -556,11 +556,12 @@ class DemoLoader:
 
     def _person(self, data: dict) -> Person:
         data = dict(data)
-        slug, tags = data.pop("slug"), data.pop("tags", [])
+        slug, tags = data.pop("slug"), data.pop("tags", None)
         data["organisation"] = self.organisations.get(data.get("organisation"))
         data.setdefault("job_title", "")
         person, outcome = sync(Person, key={"slug": slug}, values=data)
-        outcome = merge(outcome, sync_tags(person, tags))
+        if tags is not None:  # the tags of real people are the editors' business
+            outcome = merge(outcome, sync_tags(person, tags))
         self.report.record("people", outcome)
         return person
 
