@@ -40,7 +40,8 @@ def day_of_month(day: int) -> str:
 
 
 def month_name(month: int) -> str:
-    return str(MONTHS[month]).lower()
+    name = str(MONTHS[month])
+    return name.lower() if french() else name
 
 
 @register.filter
@@ -53,7 +54,8 @@ def french_date(value, with_weekday=False) -> str:
         value = value.date()
     text = f"{day_of_month(value.day)} {month_name(value.month)} {value.year}"
     if with_weekday:
-        text = f"{str(WEEKDAYS[value.weekday()]).lower()} {text}"
+        weekday = str(WEEKDAYS[value.weekday()])
+        text = f"{weekday.lower() if french() else weekday} {text}"
     return text
 
 
