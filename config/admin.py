@@ -1,7 +1,9 @@
 """Admin pieces shared by the three apps: publishing actions, thumbnails, the site's titles."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.files.storage import default_storage
 from django.utils.html import format_html
 from django.utils.text import format_lazy
@@ -56,3 +58,63 @@ class PublishingAdminMixin:
         if not obj.is_public:
             return _("Scheduled")
         return _("Online")
+
+
+class KnownChoicesAutocompleteSelect(AutocompleteSelect):
+    """Renders the selected option from an object the form already holds, without a query."""
+
+    known: dict = {}
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if not selected or not all(v in self.known for v in selected):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for pk in selected:
+            label = self.choices.field.label_from_instance(self.known[pk])
+            options.append(self.create_option(name, self.known[pk].pk, label, set(selected), len(options)))
+        return [(None, options, 0)]
+
+
+class KnownChoiceField(forms.ModelChoiceField):
+    """Takes a submitted value it already knows without asking the database again."""
+
+    known: dict = {}
+
+    def to_python(self, value):
+        if value not in self.empty_values and str(value) in self.known:
+            return self.known[str(value)]
+        return super().to_python(value)
+
+
+class PreloadedRelationsForm(forms.ModelForm):
+    """For a saved row, the related objects loaded with it feed the autocomplete fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            if isinstance(field, KnownChoiceField):
+                related = getattr(self.instance, name, None)
+                if related is not None:
+                    field.known = field.widget.widget.known = {str(related.pk): related}
+
+
+class PreloadedAutocompleteInlineMixin:
+    """An inline of hundreds of rows opens and saves in a constant number of queries.
+
+    Each row's autocomplete widgets would otherwise query their selected object,
+    and each submitted value would be looked up again: two queries per field and row.
+    The inline's queryset must ``select_related`` the autocomplete fields.
+    """
+
+    form = PreloadedRelationsForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownChoicesAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+            kwargs["form_class"] = KnownChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -4,6 +4,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.test import TestCase
 from django.utils import timezone
 
@@ -286,3 +288,98 @@ class ProtectedHistoryTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "objets liés et protégés suivants")
         self.assertTrue(Participation.objects.filter(pk=participation.pk).exists())
+
+
+def resubmit_data(response) -> dict:
+    """The data a browser would send back when saving the change form unmodified."""
+    data = {}
+
+    def add(form):
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            widget = bound.field.widget
+            if hasattr(widget, "widget"):
+                widget = widget.widget
+            if hasattr(widget, "widgets") and isinstance(value, list | tuple):
+                for i, part in enumerate(value):
+                    data[f"{bound.html_name}_{i}"] = part if part is not None else ""
+            elif isinstance(value, list | tuple):
+                data[bound.html_name] = [str(v.pk if hasattr(v, "pk") else v) for v in value]
+            elif hasattr(value, "strftime") and hasattr(widget, "widgets"):
+                data[f"{bound.html_name}_0"] = value.strftime("%Y-%m-%d")
+                data[f"{bound.html_name}_1"] = value.strftime("%H:%M:%S")
+            elif value is True:
+                data[bound.html_name] = "on"
+            else:
+                data[bound.html_name] = str(value.pk if hasattr(value, "pk") else value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{name}"] = str(value)
+        for form in formset.forms:
+            add(form)
+    return data
+
+
+def debug_errors(response):
+    errors = [response.context["adminform"].form.errors]
+    errors += [inline.formset.errors for inline in response.context["inline_admin_formsets"]]
+    return errors
+
+
+class LargeCongressTests(TestCase):
+    """A congress of 300 participants among thousands of people stays quick to edit."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from people.models import Person
+
+        cls.event = make_event(title="Grand congrès")
+        people = Person.objects.bulk_create(
+            Person(first_name="Zoé", last_name=f"Participante {i:04d}", slug=f"participante-{i}")
+            for i in range(2000)
+        )
+        Participation.objects.bulk_create(
+            Participation(event=cls.event, person=person, role="attendee") for person in people[:300]
+        )
+        for person in people[300:306]:
+            make_participation(event=cls.event, person=person, role="speaker", talk_title="Intervention")
+        cls.editor = make_user(group="Communication")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def test_the_event_page_lists_speakers_inline_and_links_to_all_participants(self):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(f"/admin/events/event/{self.event.pk}/change/")
+        self.assertLessEqual(len(queries), 15)
+        formset = next(
+            inline.formset for inline in response.context["inline_admin_formsets"]
+            if inline.formset.model is Participation
+        )
+        self.assertEqual(len(formset.initial_forms), 6)
+        self.assertContains(response, "306 participants")
+        self.assertContains(response, f"?event__id__exact={self.event.pk}")
+        full_list = self.client.get(f"/admin/events/participation/?event__id__exact={self.event.pk}")
+        self.assertContains(full_list, "306 participations")
+
+    def test_saving_costs_no_more_queries_with_300_attendees_than_with_3(self):
+        small = make_event(title="Petit séminaire")
+        for participation in self.event.participations.all()[:3]:
+            make_participation(event=small, person=participation.person, role="attendee")
+        for participation in self.event.participations.filter(role="speaker"):
+            make_participation(event=small, person=participation.person, role="speaker")
+
+        counts = []
+        for event in (small, self.event):
+            data = resubmit_data(self.client.get(f"/admin/events/event/{event.pk}/change/"))
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.post(f"/admin/events/event/{event.pk}/change/", data)
+            self.assertEqual(response.status_code, 302, response.context and debug_errors(response))
+            counts.append(len(queries))
+        self.assertEqual(counts[0], counts[1])
+        self.assertEqual(self.event.participations.count(), 306)
