@@ -233,6 +233,7 @@ class Participation(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     SPEAKING_ROLES = (Role.SPEAKER, Role.PANELLIST, Role.MODERATOR)
+    CONTRIBUTING_ROLES = (*SPEAKING_ROLES, Role.ORGANISER)
 
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participations"
