@@ -22,7 +22,7 @@ from django.db import connection
 from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 
 SEARCH_CONFIG = "french_unaccent"
@@ -104,7 +104,7 @@ def _organisations():
 
 ORGANISATIONS = Source(
     key="organisations",
-    label=_("Organisations"),
+    label=pgettext_lazy("search results kind", "Organisations"),
     weighted_fields={"A": ("name", "acronym"), "C": ("city",)},
     public=_organisations,
     ordering=("name",),
@@ -118,14 +118,14 @@ def _member_of_matching_organisation(match, query: str) -> Q:
 SOURCES = {
     "articles": Source(
         key="articles",
-        label=_("News"),
+        label=pgettext_lazy("search results kind", "News"),
         weighted_fields={"A": ("title",), "B": ("standfirst",), "C": ("body",)},
         public=_articles,
         ordering=("-published_at", "-pk"),
     ),
     "events": Source(
         key="events",
-        label=_("Events"),
+        label=pgettext_lazy("search results kind", "Events"),
         weighted_fields={
             "A": ("title",),
             "B": ("summary", "city", "region", "country", "venue"),
@@ -136,7 +136,7 @@ SOURCES = {
     ),
     "people": Source(
         key="people",
-        label=_("People"),
+        label=pgettext_lazy("search results kind", "People"),
         # Never e-mail or phone: they are private.
         weighted_fields={"A": ("first_name", "last_name"), "B": ("job_title",), "C": ("bio",)},
         public=_people,
