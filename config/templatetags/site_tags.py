@@ -142,7 +142,7 @@ def event_place(event) -> str:
     else:
         place = details
     if event.online:
-        return f"{place} {_('and online')}" if place else _("Online")
+        return _("%(place)s and online") % {"place": place} if place else _("Online")
     return place
 
 
