@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from config.converters import UnicodeSlugConverter
 
 from config import views as site_views
 from config.sitemaps import SITEMAPS
@@ -9,12 +11,14 @@ from events.calendar import EventCalendarView, UpcomingEventsCalendarView
 from events.feeds import UpcomingEventsAtomFeed, UpcomingEventsRssFeed
 from news.feeds import LatestArticlesAtomFeed, LatestArticlesRssFeed
 
+register_converter(UnicodeSlugConverter, "uslug")
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("news.urls")),
     path("agenda/", include("events.urls")),
     path("personnes/", include("people.urls")),
-    path("etiquettes/<slug:slug>/", site_views.TagDetailView.as_view(), name="tag-detail"),
+    path("etiquettes/<uslug:slug>/", site_views.TagDetailView.as_view(), name="tag-detail"),
     path("recherche/", site_views.SearchView.as_view(), name="search"),
     # Subscribing and indexing
     path("actualites/flux.rss", LatestArticlesRssFeed(), name="news-rss"),
