@@ -1,11 +1,17 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import path
+from django.utils.http import content_disposition_header
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from config.admin import PublishingAdminMixin, thumbnail
 
 from .forms import EventAdminForm, ProgrammeItemForm, zone_named
-from .models import Event, Participation, ProgrammeItem
+from .exporters import ParticipantExporter, recorded, start_record
+from .models import Event, ParticipantExport, Participation, ProgrammeItem
 
 
 class ProgrammeItemInline(admin.StackedInline):
@@ -37,6 +43,7 @@ class EventAdmin(PublishingAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organisers"]
     inlines = [ProgrammeItemInline, ParticipationInline]
+    actions = [*PublishingAdminMixin.actions, "export_participants"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary", "description", "tags"]}),
@@ -72,6 +79,33 @@ class EventAdmin(PublishingAdminMixin, admin.ModelAdmin):
     def image_thumbnail(self, obj):
         return thumbnail(obj.image_renditions, alt=obj.image_alt)
 
+    def has_export_permission(self, request):
+        return request.user.has_perm("events.export_participants")
+
+    def get_urls(self):
+        export = path(
+            "<path:object_id>/export/",
+            self.admin_site.admin_view(self.export_view),
+            name="events_event_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_view(self, request, object_id):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        event = self.get_object(request, object_id)
+        if event is None:
+            raise Http404
+        return export_response(
+            request, event.participations.all(), events=[event], source=ParticipantExport.Source.EVENT_PAGE
+        )
+
+    @admin.action(description=_("Export the participants of the selected events (CSV)"), permissions=["export"])
+    def export_participants(self, request, queryset):
+        events = list(Event.objects.filter(pk__in=queryset.values("pk")).order_by("start"))
+        participations = Participation.objects.filter(event__in=events)
+        return export_response(request, participations, events=events, source=ParticipantExport.Source.EVENT_LIST)
+
     class Media:
         js = ["admin/js/urlify.js", "admin/js/slugify_fr.js"]
 
@@ -85,6 +119,34 @@ class ParticipationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["event", "person", "organisation"]
     ordering = ["-pk"]
     show_full_result_count = False
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("events.export_participants")
+
+    def get_urls(self):
+        export = path("export/", self.admin_site.admin_view(self.export_view), name="events_participation_export")
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """The current filtered and searched selection of the change list, as one file."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        request.GET = request.GET.copy()
+        format = request.GET.pop(EXPORT_FORMAT_VAR, [ParticipantExport.Format.EXCEL])[-1]
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect("../?e=1")
+        participations = changelist.queryset
+        events = list(Event.objects.filter(pk__in=participations.values("event")).order_by("start"))
+        return export_response(
+            request,
+            participations,
+            events=events,
+            source=ParticipantExport.Source.PARTICIPATION_LIST,
+            filters=dict(request.GET.items()),
+            format=format,
+        )
 
 
 @admin.register(ProgrammeItem)
@@ -108,3 +170,46 @@ class ProgrammeItemAdmin(admin.ModelAdmin):
                 super().__init__(*args, **kw)
 
         return ZonedForm
+
+
+EXPORT_FORMAT_VAR = "format"
+
+
+def export_response(request, participations, *, events, source, filters=None, format=None):
+    """A streamed CSV download, recorded before the first byte and completed after the last."""
+    format = format or request.GET.get(EXPORT_FORMAT_VAR, ParticipantExport.Format.EXCEL)
+    if format not in ParticipantExport.Format.values:
+        return HttpResponseBadRequest(str(_("Unknown export format.")))
+    exporter = ParticipantExporter(participations, format=format, events=events)
+    record = start_record(exporter, source=source, user=request.user, filters=filters)
+    response = StreamingHttpResponse(recorded(exporter, record), content_type=exporter.content_type)
+    response.headers["Content-Disposition"] = content_disposition_header(True, exporter.filename())
+    return response
+
+
+@admin.register(ParticipantExport)
+class ParticipantExportAdmin(admin.ModelAdmin):
+    """The log of participant list exports: read-only, for those who may export."""
+
+    list_display = ["created", "username", "source", "event_list", "format", "row_count", "completed"]
+    list_filter = ["source", "format", "completed", "created"]
+    search_fields = ["username"]
+    date_hierarchy = "created"
+    list_select_related = ["user"]
+    fields = ["created", "finished", "user", "username", "source", "event_list", "filters", "format", "row_count", "completed"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("events.export_participants") or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("events"))
+    def event_list(self, obj):
+        return ", ".join(obj.events) or "—"

@@ -1,0 +1,231 @@
+"""Exporting participant lists from the admin: the button, the action, the filtered list, the log."""
+
+import csv
+import io
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import ParticipantExport, Participation
+from people.models import Person
+from tests.factories import make_event, make_participation, make_person, make_user
+
+from .test_export import french_catalog  # noqa: F401  (autouse fixture)
+
+
+def rows_of(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+class ExportAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.congress = make_event(title="Congrès 2025", slug="congres-2025", start=timezone.now())
+        cls.workshop = make_event(title="Atelier friches", slug="atelier-friches")
+        cls.alice = make_participation(cls.congress, make_person(first_name="Alice", last_name="Zeller"))
+        cls.bob = make_participation(
+            cls.congress, make_person(first_name="Bob", last_name="Ahmed"), role=Participation.Role.ATTENDEE
+        )
+        cls.carla = make_participation(cls.workshop, make_person(first_name="Carla", last_name="Morel"))
+        cls.communication = make_user(group="Communication")
+        cls.staff = make_user()
+        cls.superuser = make_user(is_superuser=True)
+        cls.visitor = make_user(is_staff=False)
+        cls.today = timezone.localdate().isoformat()
+
+    def event_export_url(self, event):
+        return reverse("admin:events_event_export", args=[event.pk])
+
+    def test_event_page_shows_the_button_to_communication(self):
+        self.client.force_login(self.communication)
+        response = self.client.get(reverse("admin:events_event_change", args=[self.congress.pk]))
+        self.assertContains(response, "Exporter les participants (CSV)")
+        self.assertContains(response, self.event_export_url(self.congress))
+
+    def test_event_page_hides_the_button_without_the_permission(self):
+        self.staff.user_permissions.add(*self.permissions("view_event", "change_event"))
+        self.client.force_login(self.staff)
+        response = self.client.get(reverse("admin:events_event_change", args=[self.congress.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, self.event_export_url(self.congress))
+
+    def test_event_export_streams_an_excel_file_and_records_it(self):
+        self.client.force_login(self.communication)
+        response = self.client.get(self.event_export_url(self.congress))
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.streaming)
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        self.assertEqual(
+            response["Content-Disposition"], f'attachment; filename="participants-congres-2025-{self.today}.csv"'
+        )
+        rows = rows_of(response)
+        self.assertEqual([row[0] for row in rows], ["Nom", "Ahmed", "Zeller"])
+        record = ParticipantExport.objects.get()
+        self.assertEqual(record.user, self.communication)
+        self.assertEqual(record.username, self.communication.username)
+        self.assertEqual(record.source, ParticipantExport.Source.EVENT_PAGE)
+        self.assertEqual(record.events, ["congres-2025"])
+        self.assertEqual((record.row_count, record.completed, record.format), (2, True, "excel"))
+
+    def test_event_export_in_rfc4180(self):
+        self.client.force_login(self.superuser)
+        response = self.client.get(self.event_export_url(self.congress), {"format": "csv"})
+        content = b"".join(response.streaming_content)
+        self.assertTrue(content.startswith(b"Nom,Pr\xc3\xa9nom,"))
+        self.assertEqual(ParticipantExport.objects.get().format, "csv")
+
+    def test_bad_input_is_a_client_error(self):
+        self.client.force_login(self.communication)
+        self.assertEqual(self.client.get(self.event_export_url(self.congress), {"format": "xlsx"}).status_code, 400)
+        self.assertEqual(self.client.get(reverse("admin:events_event_export", args=["999999"])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("admin:events_event_export", args=["abc"])).status_code, 404)
+        self.assertFalse(ParticipantExport.objects.exists())
+
+    def test_without_the_permission_export_is_forbidden(self):
+        self.client.force_login(self.staff)
+        self.assertEqual(self.client.get(self.event_export_url(self.congress)).status_code, 403)
+        self.assertEqual(self.client.get(reverse("admin:events_participation_export")).status_code, 403)
+        self.assertFalse(ParticipantExport.objects.exists())
+
+    def test_anonymous_and_non_staff_are_sent_to_the_login_page(self):
+        for user in (None, self.visitor):
+            if user:
+                self.client.force_login(user)
+            for url in (self.event_export_url(self.congress), reverse("admin:events_participation_export")):
+                with self.subTest(user=user, url=url):
+                    response = self.client.get(url)
+                    self.assertEqual(response.status_code, 302)
+                    self.assertTrue(response["Location"].startswith(reverse("admin:login")))
+
+    def test_event_list_action_exports_the_selected_events_as_one_file(self):
+        self.client.force_login(self.communication)
+        response = self.client.post(
+            reverse("admin:events_event_changelist"),
+            {"action": "export_participants", "_selected_action": [self.congress.pk, self.workshop.pk]},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Disposition"], f'attachment; filename="participants-{self.today}.csv"')
+        rows = rows_of(response)
+        self.assertEqual([(row[0], row[10]) for row in rows[1:]], [
+            ("Ahmed", "Congrès 2025"), ("Morel", "Atelier friches"), ("Zeller", "Congrès 2025"),
+        ])
+        record = ParticipantExport.objects.get()
+        self.assertEqual(record.source, ParticipantExport.Source.EVENT_LIST)
+        self.assertEqual(record.events, ["atelier-friches", "congres-2025"])
+        self.assertEqual(record.row_count, 3)
+
+    def test_event_list_action_is_offered_only_with_the_permission(self):
+        self.client.force_login(self.communication)
+        self.assertContains(self.client.get(reverse("admin:events_event_changelist")), 'value="export_participants"')
+        self.staff.user_permissions.add(*self.permissions("view_event", "change_event"))
+        self.client.force_login(self.staff)
+        response = self.client.get(reverse("admin:events_event_changelist"))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, 'value="export_participants"')
+        response = self.client.post(
+            reverse("admin:events_event_changelist"),
+            {"action": "export_participants", "_selected_action": [self.congress.pk]},
+        )
+        self.assertFalse(response.streaming)
+        self.assertFalse(ParticipantExport.objects.exists())
+
+    def test_participation_list_exports_the_filtered_and_searched_selection(self):
+        self.client.force_login(self.communication)
+        changelist = self.client.get(reverse("admin:events_participation_changelist"), {"role__exact": "speaker"})
+        self.assertContains(changelist, "Exporter cette liste (CSV)")
+        self.assertContains(changelist, reverse("admin:events_participation_export") + "?role__exact=speaker")
+        response = self.client.get(reverse("admin:events_participation_export"), {"role__exact": "speaker", "q": "zel"})
+        rows = rows_of(response)
+        self.assertEqual([row[0] for row in rows[1:]], ["Zeller"])
+        self.assertEqual(response["Content-Disposition"], f'attachment; filename="participants-congres-2025-{self.today}.csv"')
+        record = ParticipantExport.objects.get()
+        self.assertEqual(record.source, ParticipantExport.Source.PARTICIPATION_LIST)
+        self.assertEqual(record.filters, {"role__exact": "speaker", "q": "zel"})
+        self.assertEqual((record.events, record.row_count), (["congres-2025"], 1))
+
+    def test_participation_list_export_of_several_events_in_rfc4180(self):
+        self.client.force_login(self.communication)
+        response = self.client.get(reverse("admin:events_participation_export"), {"role__exact": "speaker", "format": "csv"})
+        self.assertEqual(response["Content-Disposition"], f'attachment; filename="participants-{self.today}.csv"')
+        text = b"".join(response.streaming_content).decode()
+        self.assertEqual([row[0] for row in csv.reader(io.StringIO(text, newline=""))][1:], ["Morel", "Zeller"])
+
+    def test_participation_list_export_with_a_bad_filter_goes_back_to_the_list(self):
+        self.client.force_login(self.communication)
+        response = self.client.get(reverse("admin:events_participation_export"), {"event__start__gte": "pas une date"})
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].endswith("?e=1"))
+        self.assertFalse(ParticipantExport.objects.exists())
+
+    def test_participation_list_hides_the_button_without_the_permission(self):
+        self.staff.user_permissions.add(*self.permissions("view_participation"))
+        self.client.force_login(self.staff)
+        response = self.client.get(reverse("admin:events_participation_changelist"))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, reverse("admin:events_participation_export"))
+
+    def test_export_takes_as_many_queries_for_ten_rows_as_for_a_thousand(self):
+        self.client.force_login(self.communication)
+        counts = []
+        for size in (10, 1000):
+            event = make_event(slug=f"taille-{size}")
+            people = Person.objects.bulk_create(
+                Person(first_name="P", last_name=f"N{n:04}", slug=f"n-{size}-{n}") for n in range(size)
+            )
+            Participation.objects.bulk_create(Participation(event=event, person=person) for person in people)
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(self.event_export_url(event))
+                rows = rows_of(response)
+            self.assertEqual(len(rows), size + 1)
+            counts.append(len(queries))
+        self.assertEqual(counts[0], counts[1])
+
+    @staticmethod
+    def permissions(*codenames):
+        from django.contrib.auth.models import Permission
+
+        return Permission.objects.filter(content_type__app_label="events", codename__in=codenames)
+
+
+class ExportLogAdminTests(TestCase):
+    """Who exported what can be read in the admin, and not rewritten."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.communication = make_user(group="Communication")
+        cls.staff = make_user()
+        cls.superuser = make_user(is_superuser=True)
+        cls.record = ParticipantExport.objects.create(
+            user=cls.communication, username=cls.communication.username, source=ParticipantExport.Source.EVENT_PAGE,
+            events=["congres-2025"], format="excel", row_count=42, completed=True,
+        )
+
+    def test_communication_and_superusers_read_the_log(self):
+        for user in (self.communication, self.superuser):
+            self.client.force_login(user)
+            with self.subTest(user=user):
+                response = self.client.get(reverse("admin:events_participantexport_changelist"))
+                self.assertContains(response, "congres-2025")
+                self.assertContains(response, self.communication.username)
+                detail = self.client.get(reverse("admin:events_participantexport_change", args=[self.record.pk]))
+                self.assertContains(detail, "42")
+                self.assertNotContains(detail, 'name="_save"')
+
+    def test_nobody_adds_changes_or_deletes_a_record(self):
+        self.client.force_login(self.superuser)
+        self.assertEqual(self.client.get(reverse("admin:events_participantexport_add")).status_code, 403)
+        url = reverse("admin:events_participantexport_change", args=[self.record.pk])
+        self.client.post(url, {"row_count": 1, "username": "someone"})
+        self.record.refresh_from_db()
+        self.assertEqual((self.record.row_count, self.record.username), (42, self.communication.username))
+        delete = reverse("admin:events_participantexport_delete", args=[self.record.pk])
+        self.assertEqual(self.client.post(delete, {"post": "yes"}).status_code, 403)
+        self.assertTrue(ParticipantExport.objects.filter(pk=self.record.pk).exists())
+
+    def test_staff_without_the_permission_do_not_see_the_log(self):
+        self.client.force_login(self.staff)
+        self.assertEqual(self.client.get(reverse("admin:events_participantexport_changelist")).status_code, 403)
