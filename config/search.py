@@ -223,16 +223,17 @@ class SearchView(TemplateView):
         if not self.query:
             return context
         for key, source in SOURCES.items():
+            count = matching(source, self.query, ranked=False).count()
             results = matching(source, self.query)
+            items = []
             if key == self.active:
                 paginator = Paginator(results, PAGE_SIZE)
+                paginator.count = count  # already counted, without the ranking
                 page = paginator.get_page(self.request.GET.get("page"))
                 context.update(page_obj=page, paginator=paginator, is_paginated=page.has_other_pages())
-                group = ResultGroup(key, source.label, paginator.count, list(page.object_list))
-            elif self.active:
-                group = ResultGroup(key, source.label, results.count(), [])
-            else:
-                group = ResultGroup(key, source.label, results.count(), list(results[:PREVIEW_LENGTH]))
-            context["groups"].append(group)
+                items = list(page.object_list)
+            elif count and not self.active:
+                items = list(results[:PREVIEW_LENGTH])
+            context["groups"].append(ResultGroup(key, source.label, count, items))
         context["total"] = sum(group.count for group in context["groups"])
         return context

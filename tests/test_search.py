@@ -165,6 +165,27 @@ class SearchTests(TestCase):
         self.assertEqual(found(self.search("stratégique"), "events"), [self.congress.title])
 
     @on_postgresql
+    def test_an_expression_index_can_serve_the_search_on_postgresql(self):
+        """Issue 5 can add this index to Article.Meta.indexes without touching the search."""
+        from django.contrib.postgres.indexes import GinIndex
+
+        from news.models import Article
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events before DDL
+        with connection.schema_editor() as editor:
+            editor.add_index(Article, GinIndex(SOURCES["articles"].vector(), name="test_article_search_idx"))
+        Article.objects.bulk_create(
+            Article(title=f"Actualité du bassin {n}", slug=f"actualite-du-bassin-{n}", status=Status.PUBLISHED,
+                    published_at=timezone.now() - timedelta(days=n))
+            for n in range(500)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE news_article")
+        self.assertIn("test_article_search_idx", matching(SOURCES["articles"], "quebec").explain())
+        self.assertIn("test_article_search_idx", matching(SOURCES["articles"], "quebec", ranked=False).explain())
+
+    @on_postgresql
     def test_websearch_syntax_on_postgresql(self):
         self.assertEqual(found(self.search('"friches industrielles"'), "events"), [self.congress.title])
         self.assertEqual(found(self.search("friches -congrès"), "events"), [])
