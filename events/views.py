@@ -1,4 +1,5 @@
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -47,9 +48,7 @@ class EventListView(ListView):
     def get_queryset(self):
         events = Event.objects.published()
         events = events.past() if self.past else events.upcoming()
-        tags = Tag.objects.filter(
-            event__in=Event.objects.published()
-        ).distinct().order_by("name")
+        tags = Tag.objects.filter(event__in=Event.objects.published()).distinct().order_by("name")
         self.form = EventFilterForm(self.request.GET or None, tags=tags)
         self.filters = self.form.cleaned()
         if "type" in self.filters:
@@ -58,22 +57,27 @@ class EventListView(ListView):
             events = events.filter(tags__slug=self.filters["etiquette"])
         if "annee" in self.filters:
             events = events.filter(start__year=self.filters["annee"])
-        return events.prefetch_related("tags")
+        return events
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         heading = _("Past events") if self.past else _("Upcoming events")
-        query = "&".join(f"{key}={value}" for key, value in self.filters.items())
+        choices = {name: dict(self.form.fields[name].choices) for name in ("type", "etiquette")}
+        labels = [
+            str(choices[name][value]) if name in choices else str(value) for name, value in self.filters.items()
+        ]
+        title = f"{heading} – {', '.join(labels)}" if labels else heading
+        query = dict(self.filters)
         if page.number > 1:
-            query = f"{query}&page={page.number}" if query else f"page={page.number}"
+            query["page"] = page.number
         context.update(
             heading=heading,
-            page_title=heading if page.number == 1 else _("%(title)s – page %(page)s") % {"title": heading, "page": page.number},
+            page_title=title if page.number == 1 else _("%(title)s – page %(page)s") % {"title": title, "page": page.number},
             form=self.form,
             filters=self.filters,
             past=self.past,
-            canonical_path=self.request.path + (f"?{query}" if query else ""),
+            canonical_path=self.request.path + (f"?{urlencode(query)}" if query else ""),
         )
         return context
 

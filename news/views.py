@@ -60,6 +60,8 @@ class ArticleListView(ListView):
     def get_queryset(self):
         articles = Article.objects.published()
         if "tag" in self.kwargs:
+            if "\x00" in self.kwargs["tag"]:
+                raise Http404
             self.tag = get_object_or_404(Tag, slug=self.kwargs["tag"])
             articles = articles.filter(tags__slug=self.tag.slug)
         if "year" in self.kwargs:

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -48,14 +50,14 @@ class PersonListView(ListView):
         heading = _("People")
         if self.organisation:
             heading = _("People from %(organisation)s") % {"organisation": self.organisation}
-        query = [f"organisation={self.organisation.slug}"] if self.organisation else []
+        query = {"organisation": self.organisation.slug} if self.organisation else {}
         if page.number > 1:
-            query.append(f"page={page.number}")
+            query["page"] = page.number
         context.update(
             heading=heading,
             page_title=heading if page.number == 1 else _("%(title)s – page %(page)s") % {"title": heading, "page": page.number},
             form=self.form,
-            canonical_path=self.request.path + (f"?{'&'.join(query)}" if query else ""),
+            canonical_path=self.request.path + (f"?{urlencode(query)}" if query else ""),
         )
         return context
 

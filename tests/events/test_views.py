@@ -228,3 +228,22 @@ class EventPageTests(TestCase):
             self.event.organisers.add(make_organisation())
         self.assertEqual(queries_for(self.client, self.event.get_absolute_url()), small)
         self.assertLessEqual(small, 8)
+
+
+class AgendaTitleTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        make_event(title="Congrès au Québec", kind=Event.Kind.CONGRESS).tags.add("Québec")
+
+    def test_filtered_pages_have_their_own_title_and_canonical(self):
+        response = self.client.get(reverse("events:event-list"), {"type": "congress", "page": "1", "utm": "x"})
+        content = response.content.decode()
+        self.assertIn("<title>", content)
+        title = re.search(r"<title>(.*?)</title>", content).group(1)
+        self.assertIn("Congrès", title)
+        self.assertIn('rel="canonical" href="http://127.0.0.1:8000/agenda/?type=congress"', content)
+
+    def test_unicode_tag_filter(self):
+        response = self.client.get(reverse("events:event-list"), {"etiquette": "québec"})
+        self.assertContains(response, "Congrès au Québec")
+        self.assertContains(response, "?etiquette=qu%C3%A9bec")

@@ -236,3 +236,40 @@ class ArticlePageTests(TestCase):
             self.article.tags.add(f"sujet {i}")
         self.assertEqual(queries_for(self.client, self.article.get_absolute_url()), small)
         self.assertLessEqual(small, 8)
+
+
+class HomeQueryTests(TestCase):
+    def test_constant_queries(self):
+        make_article(featured=True)
+        make_event()
+        small = queries_for(self.client, reverse("news:home"))
+        for _ in range(10):
+            make_article(featured=True)
+            make_event().tags.add("friches")
+            make_person(photo=uploaded_image("portrait.jpg", size=(200, 200)))
+        self.assertEqual(queries_for(self.client, reverse("news:home")), small)
+        self.assertLessEqual(small, 8)
+
+
+class ErrorPageTests(TestCase):
+    def test_404_page_is_in_the_site_design(self):
+        response = self.client.get("/actualites/n-existe-pas/")
+        self.assertEqual(response.status_code, 404)
+        self.assertContains(response, 'class="site-header"', status_code=404)
+        self.assertContains(response, f'action="{reverse("search")}"', status_code=404)
+        self.assertContains(response, 'name="robots" content="noindex"', status_code=404)
+
+    def test_500_page_needs_neither_request_nor_database(self):
+        from django.template.loader import render_to_string
+        from django.test.utils import CaptureQueriesContext as Capture
+
+        with Capture(connection) as context:
+            html = render_to_string("500.html")
+        self.assertEqual(context.captured_queries, [])
+        self.assertIn('<html lang="fr"', html)
+        self.assertIn('class="site-header"', html)
+        self.assertIn("Mission Bassin Minier", html)
+
+    def test_hostile_tag_paths_give_404(self):
+        for tag in ("a%00b", "%ff", "x" * 3000, "..%2F..%2Fetc"):
+            self.assertEqual(self.client.get(f"/actualites/etiquette/{tag}/").status_code, 404, tag[:10])
