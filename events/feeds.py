@@ -33,7 +33,7 @@ def plain_text(html: str, words: int | None = None) -> str:
 def when_where(event: Event) -> str:
     """7–8 mai 2025, Thetford Mines (Québec, Canada); 12 juin 2025, 14 h – 17 h 30 (heure de Paris), Lens."""
     when = event_dates(event)
-    if times := event_times(event):
+    if not event.is_multi_day and (times := event_times(event)):
         when = f"{when}, {times} ({zone_label(event)})"
     place = event_place(event)
     return f"{when}, {place}" if place else when

@@ -135,6 +135,15 @@ class EventFeedTests(TestCase):
         self.assertIn("Un séminaire d’échanges.", items[0].findtext("description"))
         self.assertIn("14 h – 17 h", items[0].findtext("description"))
 
+    def test_several_days_read_as_dates_only(self):
+        year = timezone.now().year + 1
+        make_event(title="Université d’été", start=local(year, 7, 1, 9), end=local(year, 7, 3, 17))
+        items = rss_items(self.client.get(reverse("events-rss")))
+        description = next(item for item in items if item.findtext("title") == "Université d’été").findtext("description")
+        self.assertTrue(description.startswith("1"), description)
+        self.assertIn("–3 ", description)
+        self.assertNotIn(" h ", description)
+
     def test_atom_lists_the_same_events(self):
         entries = atom_entries(self.client.get(reverse("events-atom")))
         self.assertEqual(
