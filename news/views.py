@@ -33,7 +33,7 @@ class HomeView(TemplateView):
             featured=featured[0] if featured else None,
             latest=latest,
             upcoming=Event.objects.published().upcoming()[:3],
-            speakers=Person.objects.public().exclude(photo="").select_related("organisation")[:4],
+            speakers=Person.objects.public().select_related("organisation").order_by("-pk")[:4],
             structured_data={
                 "@context": "https://schema.org",
                 "@type": "WebSite",

@@ -70,6 +70,15 @@ def screenshot(site):
             site.set_viewport_size({"width": width, "height": 900})
             overflow = site.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+            # Lazy images load only once scrolled into view: walk down the page first.
+            site.evaluate("""async () => {
+                for (let y = 0; y < document.body.scrollHeight; y += 600) {
+                    window.scrollTo(0, y);
+                    await new Promise(done => requestAnimationFrame(done));
+                }
+                window.scrollTo(0, 0);
+            }""")
+            site.wait_for_load_state("networkidle")
             site.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
         site.set_viewport_size({"width": 1280, "height": 900})
 

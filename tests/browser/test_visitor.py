@@ -174,3 +174,27 @@ def test_search_form_subscribe_links_and_keyboard(site, congress):
     footer = site.eval_on_selector_all(".site-footer .subscribe a", "links => links.map(l => l.getAttribute('href'))")
     for href in {*hrefs, *footer, f"/agenda/{congress['event'].slug}.ics"}:
         assert site.request.get(site.base_url + href).status == 200, href
+
+
+def test_demo_content_looks_right(site, screenshot, db):
+    """The demo loader's real congress, for screenshots closer to the agency's content."""
+    from django.core.management import call_command
+
+    from news.models import Article
+
+    call_command("loaddemo", stdout=open("/dev/null", "w"))
+    site.goto(site.base_url + "/")
+    screenshot("demo-home")
+    article = Article.objects.published().filter(title__icontains="Thetford").first() or Article.objects.published().first()
+    site.goto(site.base_url + article.get_absolute_url())
+    screenshot("demo-article")
+    event = article.related_events.first()
+    if event:
+        site.goto(site.base_url + event.get_absolute_url())
+        expect(site.locator(".event__when-where")).to_contain_text("2025")
+        screenshot("demo-event")
+    site.goto(site.base_url + "/agenda/")
+    screenshot("demo-agenda")
+    site.goto(site.base_url + "/personnes/")
+    screenshot("demo-people")
+    assert site.problems == []
