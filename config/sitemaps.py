@@ -4,6 +4,10 @@ Each section answers with a constant number of queries: one aggregate gives both
 number of pages of the index and the section's latest change.
 """
 
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
@@ -15,7 +19,19 @@ from news.models import Article
 from people.models import Person
 
 
-class StaticSitemap(Sitemap):
+class CanonicalSitemap(Sitemap):
+    """URLs at the site's canonical address (``SITE_URL``), as in the pages' canonical links."""
+
+    @property
+    def protocol(self):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        canonical = SimpleNamespace(domain=urlsplit(settings.SITE_URL).netloc)
+        return super().get_urls(page=page, site=canonical, protocol=self.protocol)
+
+
+class StaticSitemap(CanonicalSitemap):
     changefreq = "daily"
 
     def items(self):
@@ -25,7 +41,7 @@ class StaticSitemap(Sitemap):
         return reverse(name)
 
 
-class PublicSitemap(Sitemap):
+class PublicSitemap(CanonicalSitemap):
     limit = 5000
     # Loading these columns only; ``SlugHistoryMixin`` reads the slug and what makes it public.
     columns = ("pk", "slug", "updated")

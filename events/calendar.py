@@ -1,17 +1,16 @@
 """iCalendar (RFC 5545) exports: one public event, and the upcoming events as a subscribable feed."""
 
 from datetime import timedelta, timezone as dt_timezone
+from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
-from django.contrib.sites.shortcuts import get_current_site
-from django.contrib.syndication.views import add_domain
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import View
 
-from config.templatetags.site_tags import event_place
+from config.templatetags.site_tags import absolute, event_place
 
 from .feeds import plain_text
 from .models import Event
@@ -71,10 +70,9 @@ class CalendarView(View):
         calendar.add("x-wr-timezone", settings.TIME_ZONE)
         calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT6H")
-        host = get_current_site(request).domain
+        host = urlsplit(settings.SITE_URL).hostname
         for event in events:
-            url = add_domain(host, event.get_absolute_url(), request.is_secure())
-            calendar.add_component(to_vevent(event, host=host.split(":")[0], url=url))
+            calendar.add_component(to_vevent(event, host=host, url=absolute(event.get_absolute_url())))
         if events:
             # Zone definitions covering the events' dates, not the default 1970–2038.
             calendar.add_missing_timezones(

@@ -2,15 +2,16 @@
 
 import re
 from html import unescape
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from config.templatetags.site_tags import event_dates, event_place, event_times, zone_label
+from config.templatetags.site_tags import absolute, event_dates, event_place, event_times, zone_label
 
 from .models import Event
 
@@ -39,17 +40,38 @@ def when_where(event: Event) -> str:
     return f"{when}, {place}" if place else when
 
 
-class UpcomingEventsRssFeed(Feed):
-    link = reverse_lazy("events:event-list")
+class SiteFeed(Feed):
+    """Links at the site's canonical address (``SITE_URL``); entry ids that survive a slug change."""
+
+    list_url_name = ""
+    feed_url_name = ""
+    guid_prefix = ""
+    item_guid_is_permalink = False
+
+    def link(self):
+        return absolute(reverse(self.list_url_name))
+
+    def feed_url(self):
+        return absolute(reverse(self.feed_url_name))
+
+    def item_link(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_guid(self, item):
+        host = urlsplit(settings.SITE_URL).hostname
+        return f"tag:{host},{item.created:%Y-%m-%d}:{self.guid_prefix}-{item.pk}"
+
+
+class UpcomingEventsRssFeed(SiteFeed):
+    list_url_name = "events:event-list"
+    feed_url_name = "events-rss"
+    guid_prefix = "event"
 
     def title(self):
         return _("%(site)s: upcoming events") % {"site": settings.SITE_NAME}
 
     def description(self):
         return _("Congresses, conferences and site visits of the %(site)s.") % {"site": settings.SITE_NAME}
-
-    def feed_url(self):
-        return reverse("events-rss")
 
     def items(self):
         return Event.objects.published().upcoming().prefetch_related("tags")[:FEED_LENGTH]
@@ -73,9 +95,7 @@ class UpcomingEventsRssFeed(Feed):
 
 class UpcomingEventsAtomFeed(UpcomingEventsRssFeed):
     feed_type = Atom1Feed
+    feed_url_name = "events-atom"
 
     def subtitle(self):
         return self.description()
-
-    def feed_url(self):
-        return reverse("events-atom")

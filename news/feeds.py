@@ -1,29 +1,26 @@
 """RSS and Atom feeds of the latest public news."""
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
-from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from events.feeds import plain_text
+from events.feeds import SiteFeed, plain_text
 
 from .models import Article
 
 FEED_LENGTH = 30
 
 
-class LatestArticlesRssFeed(Feed):
-    link = reverse_lazy("news:article-list")
+class LatestArticlesRssFeed(SiteFeed):
+    list_url_name = "news:article-list"
+    feed_url_name = "news-rss"
+    guid_prefix = "article"
 
     def title(self):
         return _("%(site)s: news") % {"site": settings.SITE_NAME}
 
     def description(self):
         return _("The latest news of the %(site)s.") % {"site": settings.SITE_NAME}
-
-    def feed_url(self):
-        return reverse("news-rss")
 
     def items(self):
         return Article.objects.published().prefetch_related("tags")[:FEED_LENGTH]
@@ -46,9 +43,7 @@ class LatestArticlesRssFeed(Feed):
 
 class LatestArticlesAtomFeed(LatestArticlesRssFeed):
     feed_type = Atom1Feed
+    feed_url_name = "news-atom"
 
     def subtitle(self):
         return self.description()
-
-    def feed_url(self):
-        return reverse("news-atom")

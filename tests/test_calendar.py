@@ -110,6 +110,13 @@ class EventCalendarTests(TestCase):
         self.assertEqual(uid, f"event-{self.seminar.pk}@{SITE.hostname}")
         self.assertEqual(second.walk("VEVENT")[0]["UID"], uid)
 
+    def test_urls_and_uids_follow_the_canonical_address(self):
+        with self.settings(SITE_URL="https://www.bassinminier.example"):
+            _response, calendar = self.get_calendar(self.seminar)
+        [vevent] = calendar.walk("VEVENT")
+        self.assertEqual(vevent["UID"], f"event-{self.seminar.pk}@www.bassinminier.example")
+        self.assertEqual(vevent["URL"], f"https://www.bassinminier.example{self.seminar.get_absolute_url()}")
+
     def test_description_is_plain_text_and_location_reads_like_an_address(self):
         _response, calendar = self.get_calendar(self.congress)
         [vevent] = calendar.walk("VEVENT")

@@ -4,7 +4,7 @@ from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
-from django.contrib.sites.models import Site
+from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -55,7 +55,7 @@ class NewsFeedTests(TestCase):
             [self.congress.title, self.no_standfirst.title],
         )
         first = items[0]
-        self.assertEqual(first.findtext("link"), f"http://{Site.objects.get_current().domain}{self.congress.get_absolute_url()}")
+        self.assertEqual(first.findtext("link"), f"{settings.SITE_URL}{self.congress.get_absolute_url()}")
         self.assertEqual(sorted(c.text for c in first.findall("category")), ["Québec", "friches"])
         self.assertTrue(first.findtext("pubDate"))
 
@@ -70,6 +70,21 @@ class NewsFeedTests(TestCase):
         self.assertEqual(
             sorted(c.get("term") for c in entries[0].findall(f"{ATOM}category")), ["Québec", "friches"]
         )
+
+    def test_links_use_the_canonical_address_and_ids_survive_a_slug_change(self):
+        with self.settings(SITE_URL="https://www.bassinminier.example"):
+            root = ElementTree.fromstring(self.client.get(reverse("news-rss")).content)
+            channel = root.find("channel")
+            self.assertEqual(channel.findtext("link"), "https://www.bassinminier.example/actualites/")
+            first = channel.find("item")
+            self.assertEqual(first.findtext("link"), f"https://www.bassinminier.example{self.congress.get_absolute_url()}")
+            guid = first.find("guid")
+            self.assertEqual(guid.get("isPermaLink"), "false")
+            self.assertTrue(guid.text.startswith("tag:www.bassinminier.example,"), guid.text)
+            self.congress.slug = "congres-thetford-mines"
+            self.congress.save()
+            again = ElementTree.fromstring(self.client.get(reverse("news-atom")).content)
+            self.assertEqual(again.find(f"{ATOM}entry").findtext(f"{ATOM}id"), guid.text)
 
     def test_feed_speaks_french(self):
         root = ElementTree.fromstring(self.client.get(reverse("news-rss")).content)

@@ -25,7 +25,7 @@ def locations(response, tag="url") -> list[str]:
 
 
 def absolute(path: str) -> str:
-    return f"http://{Site.objects.get_current().domain}{path}"
+    return settings.SITE_URL.rstrip("/") + path
 
 
 class SitemapTests(TestCase):
@@ -89,8 +89,15 @@ class SitemapTests(TestCase):
         self.assertEqual(self.section("actualites", p="abc").status_code, 404)
         self.assertEqual(self.section("actualites", p="99999").status_code, 404)
 
-    def test_absolute_urls_use_the_configured_site(self):
+    def test_index_and_sections_point_at_the_canonical_address(self):
+        """The Site row starts from SITE_URL (a migration), and sections always use SITE_URL."""
         self.assertEqual(Site.objects.get_current().domain, settings.SITE_URL.split("://", 1)[1])
+        with self.settings(SITE_URL="https://www.bassinminier.example"):
+            self.assertEqual(
+                locations(self.section("actualites")),
+                [f"https://www.bassinminier.example{self.article.get_absolute_url()}"],
+            )
+            self.assertTrue(all(loc.startswith("https://") for loc in locations(self.client.get(reverse("sitemap")), "sitemap")))
 
 
 class PaginatedSitemapTests(TestCase):
