@@ -7,6 +7,7 @@ import icalendar
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -81,6 +82,8 @@ class CalendarView(View):
             )
         response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}"'
+        if events:
+            response["Last-Modified"] = http_date(max(event.updated for event in events).timestamp())
         return response
 
     def get_filename(self) -> str:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 
 from config.publishing import Status
 from tests.factories import make_event, local
@@ -59,6 +60,7 @@ class EventCalendarTests(TestCase):
         self.assertEqual(
             response["Content-Disposition"], f'attachment; filename="{self.seminar.slug}.ics"'
         )
+        self.assertEqual(response["Last-Modified"], http_date(self.seminar.updated.timestamp()))
 
     def test_calendar_properties_required_by_rfc_5545(self):
         _response, calendar = self.get_calendar(self.seminar)
