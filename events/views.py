@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from config.templatetags.site_tags import absolute, event_place, share_image_url
+from config.templatetags.site_tags import absolute, event_place, safe_url, share_image_url
 from news.models import Article
 from news.views import MAX_YEAR, MIN_YEAR, describe
 from people.models import Person
@@ -146,7 +146,7 @@ def event_json_ld(event) -> dict:
         },
     }
     if event.online:
-        location = [{"@type": "VirtualLocation", "url": event.website or absolute(event.get_absolute_url())}]
+        location = [{"@type": "VirtualLocation", "url": safe_url(event.website) or absolute(event.get_absolute_url())}]
         if event.city or event.venue:
             location.append(place)
         mode = "https://schema.org/MixedEventAttendanceMode" if len(location) > 1 else "https://schema.org/OnlineEventAttendanceMode"
@@ -169,7 +169,7 @@ def event_json_ld(event) -> dict:
             for p in event.speakers
         ],
         "organizer": [
-            {"@type": "Organization", "name": organisation.name, **({"url": organisation.website} if organisation.website else {})}
+            {"@type": "Organization", "name": organisation.name, **({"url": safe_url(organisation.website)} if safe_url(organisation.website) else {})}
             for organisation in event.organisers.all()
         ]
         or {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")},

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
-from config.templatetags.site_tags import absolute, share_image_url
+from config.templatetags.site_tags import absolute, safe_url, share_image_url
 from events.models import Participation
 from news.models import Article
 from news.views import describe
@@ -105,8 +105,8 @@ def person_json_ld(person) -> dict:
         data["jobTitle"] = person.job_title
     if person.organisation:
         data["worksFor"] = {"@type": "Organization", "name": person.organisation.name}
-        if person.organisation.website:
-            data["worksFor"]["url"] = person.organisation.website
+        if safe_url(person.organisation.website):
+            data["worksFor"]["url"] = safe_url(person.organisation.website)
     if person.bio:
         data["description"] = describe(person.bio, 300)
     image = share_image_url(person, "photo")

@@ -239,6 +239,13 @@ def absolute_url(path) -> str:
 
 
 @register.filter
+def safe_url(url) -> str:
+    """An external link only if it is plain http(s): never javascript: or data:."""
+    url = str(url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+@register.filter
 def tag_url(tag) -> str:
     """The tag page, or nothing if the tag's slug cannot form a URL."""
     try:

@@ -247,3 +247,14 @@ class AgendaTitleTests(TestCase):
         response = self.client.get(reverse("events:event-list"), {"etiquette": "québec"})
         self.assertContains(response, "Congrès au Québec")
         self.assertContains(response, "?etiquette=qu%C3%A9bec")
+
+
+class HostileLinkTests(TestCase):
+    def test_only_http_links_are_followed(self):
+        """Links entered outside the admin's validation (imports, bulk loads) never run script."""
+        event = make_event(website="javascript:alert(1)")
+        event.organisers.add(make_organisation(name="Organisme piégé", website="data:text/html,<script>x</script>"))
+        response = self.client.get(event.get_absolute_url())
+        self.assertContains(response, "Organisme piégé")
+        self.assertNotContains(response, "javascript:")
+        self.assertNotContains(response, "data:text")
