@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Min, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -64,15 +65,17 @@ class ArticleListView(ListView):
                 raise Http404
             self.tag = get_object_or_404(Tag, slug=self.kwargs["tag"])
             articles = articles.filter(tags__slug=self.tag.slug)
+        self.years = public_years()
         if "year" in self.kwargs:
             self.year = self.kwargs["year"]
-            if not MIN_YEAR <= self.year <= MAX_YEAR:
+            if self.year not in self.years:
                 raise Http404
             articles = articles.filter(published_at__year=self.year)
         return articles
 
     def get_allow_empty(self):
-        return self.tag is None and self.year is None
+        """A quiet year between two busy ones is an empty page; an unknown tag is not."""
+        return self.tag is None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -86,7 +89,7 @@ class ArticleListView(ListView):
         context.update(
             heading=heading,
             page_title=heading if page.number == 1 else _("%(title)s – page %(page)s") % {"title": heading, "page": page.number},
-            years=[d.year for d in Article.objects.published().dates("published_at", "year", order="DESC")],
+            years=self.years,
             canonical_path=self.request.path + (f"?page={page.number}" if page.number > 1 else ""),
         )
         return context
@@ -129,6 +132,15 @@ class ArticleDetailView(DetailView):
             condition = Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, pk__gt=article.pk)
             order = ("published_at", "pk")
         return Article.objects.published().filter(condition).order_by(*order).only("title", "slug", "status", "published_at").first()
+
+
+def public_years() -> list[int]:
+    """From the newest to the oldest year with public news: two index lookups, not a scan."""
+    span = Article.objects.published().aggregate(first=Min("published_at"), last=Max("published_at"))
+    if not span["first"]:
+        return []
+    first, last = (timezone.localtime(span[key]).year for key in ("first", "last"))
+    return [year for year in range(last, first - 1, -1) if MIN_YEAR <= year <= MAX_YEAR]
 
 
 def article_json_ld(article) -> dict:

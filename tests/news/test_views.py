@@ -107,6 +107,11 @@ class ArticleListTests(TestCase):
         self.assertNotContains(response, "Article numéro 01")
         self.assertContains(self.client.get(reverse("news:article-list")), reverse("news:article-year", kwargs={"year": 2019}))
 
+    def test_a_quiet_year_between_two_busy_ones_is_an_empty_page(self):
+        response = self.client.get(reverse("news:article-year", kwargs={"year": 2022}))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Article numéro")
+
     def test_empty_or_absurd_year_is_404(self):
         for year in (1950, 1800, 99999):
             self.assertEqual(self.client.get(f"/actualites/annee/{year}/").status_code, 404)
