@@ -8,6 +8,7 @@ in SQL. tests/events/test_export.py compares the two byte for byte.
 import csv
 import io
 import re
+import string
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -46,32 +47,29 @@ def defuse(value: str) -> str:
     return _line_break.sub("\r\n", value)
 
 
-def _sort_key_table() -> dict[str, str]:
-    """Case and accents folded for sorting: "Émilie" sorts with "emilie", before "Zoé"."""
-    table = {chr(c): chr(c).lower() for c in range(ord("A"), ord("Z") + 1)}
-    special = {"ß": "ss", "Æ": "ae", "æ": "ae", "Œ": "oe", "œ": "oe", "Ø": "o", "ø": "o",
-               "Ł": "l", "ł": "l", "Đ": "d", "đ": "d", "Ð": "d", "ð": "d", "Þ": "th", "þ": "th",
-               "ı": "i", "Ħ": "h", "ħ": "h", "Ŧ": "t", "ŧ": "t"}
-    for code in range(0xC0, 0x250):
-        char = chr(code)
-        if char in special:
-            table[char] = special[char]
-            continue
-        folded = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        if folded.isascii() and folded.isalpha() and folded != char:
-            table[char] = folded.lower()
-    for code in range(0x300, 0x370):  # combining marks of decomposed (NFD) names
-        table[chr(code)] = ""
-    return table
-
-
-SORT_KEY_TABLE = _sort_key_table()
-_python_sort_key = str.maketrans(SORT_KEY_TABLE)
+# Letters that do not decompose into a base letter and accents, folded by hand.
+LIGATURES = {
+    "ß": "ss", "ẞ": "ss", "Æ": "ae", "æ": "ae", "Œ": "oe", "œ": "oe", "Ø": "o", "ø": "o", "Ł": "l", "ł": "l",
+    "Đ": "d", "đ": "d", "Ð": "d", "ð": "d", "Þ": "th", "þ": "th", "ı": "i", "Ħ": "h", "ħ": "h", "Ŧ": "t", "ŧ": "t",
+}
+COMBINING_MARKS = "[\u0300-\u036f]"
+_combining = re.compile(COMBINING_MARKS)
+_ligatures = str.maketrans(LIGATURES)
+_ascii_lower = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 SQLITE_SORT_KEY_FUNCTION = "bassin_sort_key"
 
 
 def sort_key(value: str | None) -> str | None:
-    return None if value is None else value.translate(_python_sort_key)
+    """Case and accents folded for sorting: "Émilie" sorts with "emilie", before "Zoé".
+
+    Decomposed (NFD), accents dropped, ligatures spelled out, A-Z lowered; any other
+    character keeps its code point. pg_sort_key() is the same function in SQL.
+    """
+    if value is None:
+        return None
+    if not value.isascii():
+        value = _combining.sub("", unicodedata.normalize("NFD", value)).translate(_ligatures)
+    return value.translate(_ascii_lower)
 
 
 def _literal(value: str) -> str:
@@ -79,15 +77,11 @@ def _literal(value: str) -> str:
 
 
 def pg_sort_key(sql: str) -> str:
-    """SQL for sort_key(): replace() for the ligatures, then one translate() for the rest."""
-    singles = {k: v for k, v in SORT_KEY_TABLE.items() if len(v) == 1}
-    removed = "".join(k for k, v in SORT_KEY_TABLE.items() if not v)
-    for char, folded in SORT_KEY_TABLE.items():
-        if len(folded) > 1:
-            sql = f"replace({sql}, {_literal(char)}, {_literal(folded)})"
-    source = "".join(singles) + removed
-    target = "".join(singles.values())
-    return f"translate({sql}, {_literal(source)}, {_literal(target)})"
+    folded = f"regexp_replace(normalize({sql}, NFD), {_literal(COMBINING_MARKS)}, '', 'g')"
+    for char, spelled in LIGATURES.items():
+        folded = f"replace({folded}, {_literal(char)}, {_literal(spelled)})"
+    # Most names are plain ASCII: they skip the Unicode work.
+    return f'lower(CASE WHEN octet_length({sql}) = char_length({sql}) THEN {sql} ELSE {folded} END COLLATE "C")'
 
 
 def pg_code_point(sql: str) -> str:
@@ -99,12 +93,11 @@ def pg_cell(sql: str) -> str:
 
     Line breaks become LF here; the stream turns every LF into CRLF, as defuse() does.
     """
-    triggers = ", ".join(f"chr({ord(c)})" for c in FORMULA_TRIGGERS)
-    defused = (
-        f"CASE WHEN left({sql}, 1) IN ({triggers}) AND {sql} !~ {_literal('^' + PHONE_PATTERN + '$')} "
-        f"THEN '''' || {sql} ELSE {sql} END"
-    )
-    return f"NULLIF(regexp_replace({defused}, '\r\n?', '\n', 'g'), '')"
+    triggers = ", ".join(str(ord(c)) for c in FORMULA_TRIGGERS)
+    phone = _literal("^" + PHONE_PATTERN + "$")
+    defused = f"CASE WHEN ascii({sql}) IN ({triggers}) AND {sql} !~ {phone} THEN '''' || {sql} ELSE {sql} END"
+    with_lf = f"regexp_replace({defused}, E'\\r\\n?', E'\\n', 'g')"
+    return f"NULLIF(CASE WHEN strpos({sql}, chr(13)) > 0 THEN {with_lf} ELSE {defused} END, '')"
 
 
 class SortKey(Func):

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.exporters import (
-    SORT_KEY_TABLE,
+    LIGATURES,
     ParticipantExporter,
     defuse,
     pg_cell,
@@ -269,7 +269,7 @@ class DefuseTests(TestCase):
 
 
 SORT_CASES = ["Émilie", "ÉMILIE", "emilie", "Zoé", "Œuvray", "Straße", "Ångström", "E\u0301lodie", "Łukasz",
-              "Ærø", "d'Arc", "Ĳssel", "Ørsted", "Nuñez", "Çelik", "Þór", "李", ""]
+              "Ærø", "d'Arc", "Ĳssel", "Ørsted", "Nuñez", "Çelik", "Þór", "İzmir", "Ωmega", "李", "tab\tA", ""]
 
 
 class SortKeyTests(TestCase):
@@ -279,18 +279,18 @@ class SortKeyTests(TestCase):
         self.assertEqual(sort_key("Straße"), "strasse")
         self.assertEqual(sort_key("E\u0301lodie"), "elodie")
         self.assertLess(sort_key("Émilie"), sort_key("Zoé"))
-        self.assertTrue(all(value.isascii() for value in SORT_KEY_TABLE.values()))
+        self.assertTrue(all(value.isascii() for value in LIGATURES.values()))
 
     def test_database_key_matches_python(self):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                expression = pg_sort_key("%s::text")
+                expression = pg_sort_key("v")
             else:
                 register_sqlite_functions(connection)
-                expression = "bassin_sort_key(%s)"
+                expression = "bassin_sort_key(v)"
             for value in SORT_CASES:
                 with self.subTest(value=value):
-                    cursor.execute(f"SELECT {expression}", [value])
+                    cursor.execute(f"SELECT {expression} FROM (SELECT CAST(%s AS text) AS v) AS t", [value])
                     self.assertEqual(cursor.fetchone()[0], sort_key(value))
 
 
