@@ -60,12 +60,71 @@ def site(live_server, page):
     return page
 
 
+AUDIT = """() => {
+    const problems = [];
+    const visible = el => el.offsetParent !== null || getComputedStyle(el).position === "fixed";
+    if (document.querySelectorAll("h1").length !== 1) problems.push("expected exactly one h1");
+    let previous = 0;
+    for (const h of document.querySelectorAll("main h1, main h2, main h3, main h4, main h5, main h6")) {
+        const level = Number(h.tagName[1]);
+        if (previous && level > previous + 1) problems.push(`heading skips a level: ${h.tagName} "${h.textContent.trim()}"`);
+        previous = level;
+    }
+    for (const landmark of ["header", "nav", "main", "footer"]) {
+        if (!document.querySelector(landmark)) problems.push(`no <${landmark}>`);
+    }
+    for (const img of document.querySelectorAll("img")) {
+        if (!img.hasAttribute("alt")) problems.push(`img without alt: ${img.src}`);
+    }
+    for (const control of document.querySelectorAll("input:not([type=hidden]):not([type=submit]), select, textarea")) {
+        const labelled = control.labels.length || control.getAttribute("aria-label") || control.getAttribute("aria-labelledby");
+        if (!labelled) problems.push(`control without label: ${control.name}`);
+    }
+    for (const link of document.querySelectorAll("a[href]")) {
+        if (!(link.textContent.trim() || link.getAttribute("aria-label"))) problems.push(`link without text: ${link.href}`);
+    }
+    const ids = [...document.querySelectorAll("[id]")].map(el => el.id);
+    for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) problems.push(`duplicate id: ${id}`);
+
+    const rgb = value => (value.match(/[\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => {
+        const c = [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    };
+    const background = el => {
+        for (; el; el = el.parentElement) {
+            const style = getComputedStyle(el);
+            if (style.backgroundImage !== "none") return null;
+            const color = rgb(style.backgroundColor);
+            if (color.length === 3 || (color.length === 4 && color[3] > 0.99)) return color.slice(0, 3);
+        }
+        return [255, 255, 255];
+    };
+    for (const el of document.querySelectorAll("body *")) {
+        const text = [...el.childNodes].some(node => node.nodeType === 3 && node.textContent.trim());
+        if (!text || !visible(el) || el.closest(".visually-hidden")) continue;
+        const style = getComputedStyle(el);
+        const bg = background(el);
+        if (!bg) continue;
+        const fg = rgb(style.color).slice(0, 3);
+        const [a, b] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
+        const ratio = (a + 0.05) / (b + 0.05);
+        const size = parseFloat(style.fontSize);
+        const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+        if (ratio < (large ? 3 : 4.5)) problems.push(`contrast ${ratio.toFixed(2)} for "${el.textContent.trim().slice(0, 40)}"`);
+    }
+    return problems;
+}"""
+
+
 @pytest.fixture
 def screenshot(site):
-    """Saves the current page at each width, full length; checks nothing overflows sideways."""
+    """Audits the page (headings, labels, alt, landmarks, contrast), then saves it at each width,
+    full length, checking that nothing overflows sideways."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(name: str):
+        assert site.evaluate(AUDIT) == [], f"accessibility problems on {name}"
         for width in WIDTHS:
             site.set_viewport_size({"width": width, "height": 900})
             overflow = site.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
