@@ -1,4 +1,4 @@
-"""/sitemap.xml: an index of paginated sitemaps of every public page, with lastmod.
+"""/sitemap.xml: an index of paginated sitemaps of the public articles, events and people, with lastmod.
 
 Each section answers with a constant number of queries: one aggregate gives both the
 number of pages of the index and the section's latest change.
@@ -35,7 +35,13 @@ class StaticSitemap(CanonicalSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["news:home", "news:article-list", "events:event-list", "people:person-list"]
+        return [
+            "news:home",
+            "news:article-list",
+            "events:event-list",
+            "events:past-event-list",
+            "people:person-list",
+        ]
 
     def location(self, name):
         return reverse(name)
@@ -88,6 +94,7 @@ class PersonSitemap(PublicSitemap):
 
     def public(self):
         return Person.objects.public()
+
 
 
 SITEMAPS = {

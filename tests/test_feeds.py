@@ -5,6 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
+from django.contrib.sites.models import Site
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -180,6 +181,7 @@ def test_feeds_run_a_constant_number_of_queries(client, django_assert_max_num_qu
         make_article().tags.add(f"thème {n % 4}", "actualité")
         make_event(start=timezone.now() + timedelta(days=n + 1)).tags.add(f"thème {n % 4}")
     for name, expected in (("news-rss", count), ("news-atom", count), ("events-rss", count), ("events-atom", count)):
+        Site.objects.clear_cache()  # measured cold: the feed's Site lookup counts too
         with django_assert_max_num_queries(4):
             response = client.get(reverse(name))
         entries = rss_items(response) if name.endswith("rss") else atom_entries(response)
