@@ -1,6 +1,7 @@
 import json
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 from django.contrib.auth.models import Permission
 from django.db import connection
@@ -278,3 +279,71 @@ class ErrorPageTests(TestCase):
     def test_hostile_tag_paths_give_404(self):
         for tag in ("a%00b", "%ff", "x" * 3000, "..%2F..%2Fetc"):
             self.assertEqual(self.client.get(f"/actualites/etiquette/{tag}/").status_code, 404, tag[:10])
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class MarkupChecker(HTMLParser):
+    """Every element closed in order, ids unique: enough to catch a broken template."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.ids, self.problems = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            if attrs["id"] in self.ids:
+                self.problems.append(f"duplicate id {attrs['id']}")
+            self.ids.append(attrs["id"])
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes <{self.stack[-1] if self.stack else '-'}>")
+            if tag in self.stack:
+                while self.stack.pop() != tag:
+                    pass
+            return
+        self.stack.pop()
+
+
+class MarkupTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.event = make_event(title="Congrès")
+        cls.event.tags.add("friches")
+        cls.person = make_person(bio="<p>Urbaniste.</p>")
+        cls.article = make_article(featured=True, image=uploaded_image("a.jpg"), image_alt="Un terril", image_credit="MBM")
+        cls.article.tags.add("friches")
+        cls.article.related_events.add(cls.event)
+        cls.article.related_people.add(cls.person)
+        for _ in range(14):
+            make_article()
+
+    def test_every_page_type_is_well_formed(self):
+        urls = [
+            reverse("news:home"),
+            reverse("news:article-list"),
+            reverse("news:article-list") + "?page=2",
+            self.article.get_absolute_url(),
+            reverse("events:event-list"),
+            reverse("events:past-event-list"),
+            self.event.get_absolute_url(),
+            reverse("people:person-list"),
+            self.person.get_absolute_url(),
+            reverse("tag-detail", kwargs={"slug": "friches"}),
+            "/nulle-part/",
+        ]
+        for url in urls:
+            response = self.client.get(url)
+            checker = MarkupChecker()
+            checker.feed(response.content.decode())
+            self.assertEqual(checker.problems, [], url)
+            self.assertEqual(checker.stack, [], url)
+            self.assertEqual(response.content.decode().count("<h1"), 1, url)
+            self.assertEqual(response.content.decode().count('<link rel="canonical"'), 1, url)
