@@ -141,6 +141,11 @@ class SearchTests(TestCase):
             self.assertLessEqual(len(response.context["query"]), MAX_QUERY_LENGTH)
         self.assertIn("news_article", self.search("'; DROP TABLE news_article; --").context["query"])
 
+    def test_malformed_query_strings_give_a_normal_page(self):
+        for raw in ("q=%FF%FE%00quebec&page=%00", "q=%ED%A0%80", "q=quebec&q=friches&type=%00", "q[]=quebec", "q=%25%5F"):
+            response = self.client.get(f"{reverse('search')}?{raw}")
+            self.assertEqual(response.status_code, 200, raw)
+
     def test_query_is_escaped_in_the_page(self):
         response = self.search('<script>alert("x")</script>')
         self.assertNotContains(response, "<script>alert", html=False)
