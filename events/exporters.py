@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import CharField, F, Func, QuerySet
 from django.db.models.functions import Coalesce
@@ -248,7 +249,11 @@ class ParticipantExporter:
             head = "\ufeff".encode() + head
         if self.use_copy:
             yield head
-            yield from self._copy_chunks()
+            try:
+                statement = self.copy_statement()
+            except EmptyResultSet:  # e.g. filter(event__in=[]): nothing to ask the database
+                return
+            yield from self._copy_chunks(*statement)
             return
         buffer.seek(0)
         buffer.truncate()
@@ -299,9 +304,8 @@ class ParticipantExporter:
         delimiter = self.delimiters[self.format]
         return f"COPY ({query}) TO STDOUT WITH (FORMAT csv, DELIMITER {_literal(delimiter)})", list(params)
 
-    def _copy_chunks(self) -> Iterator[bytes]:
+    def _copy_chunks(self, statement: str, params: list) -> Iterator[bytes]:
         """The PostgreSQL source: COPY's rows, LF turned into CRLF, in chunks."""
-        statement, params = self.copy_statement()
         connection = self.connection
         connection.ensure_connection()
         started = time.monotonic()

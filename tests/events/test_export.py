@@ -55,7 +55,7 @@ def french_catalog(settings):
 
 
 def export(participations=None, **kwargs) -> bytes:
-    exporter = ParticipantExporter(participations or Participation.objects.all(), **kwargs)
+    exporter = ParticipantExporter(Participation.objects.all() if participations is None else participations, **kwargs)
     return b"".join(exporter.stream())
 
 
@@ -196,6 +196,17 @@ class ExportFileTests(TestCase):
     def test_unknown_format_is_refused(self):
         with self.assertRaises(ValueError):
             ParticipantExporter(self.participations, format="xlsx")
+
+    def test_an_empty_selection_is_a_header_line(self):
+        for participations in (Participation.objects.none(), Participation.objects.filter(event__in=[])):
+            for use_copy in [False, True] if connection.vendor == "postgresql" else [False]:
+                with self.subTest(participations=participations, use_copy=use_copy):
+                    self.assertEqual(parse(export(participations, use_copy=use_copy)), [HEADERS])
+
+    def test_everybody_at_once(self):
+        rows = parse(export(Participation.objects.all()))
+        self.assertEqual(len(rows), 1 + 13)
+        self.assertEqual(rows[1][0], "Ailleurs")
 
     def test_portable_source_on_every_database(self):
         data = export(self.participations, use_copy=False)

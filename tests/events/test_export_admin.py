@@ -204,6 +204,10 @@ class ExportLogAdminTests(TestCase):
             events=["congres-2025"], format="excel", row_count=42, completed=True,
         )
 
+    def test_the_communication_group_may_view_the_log(self):
+        self.assertTrue(self.communication.has_perm("events.view_participantexport"))
+        self.assertFalse(self.communication.has_perm("events.change_participantexport"))
+
     def test_communication_and_superusers_read_the_log(self):
         for user in (self.communication, self.superuser):
             self.client.force_login(user)
