@@ -1,13 +1,19 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path
 from django.utils.http import content_disposition_header
+from django.db import models
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from config.admin import PublishingAdminMixin, thumbnail
+from config.admin import PreloadedAutocompleteInlineMixin, PublishingAdminMixin, thumbnail
+from config.templatetags.site_tags import event_dates, event_times
 
 from .forms import EventAdminForm, ProgrammeItemForm, zone_named
 from .exporters import ParticipantExporter, recorded, start_record
@@ -20,29 +26,40 @@ class ProgrammeItemInline(admin.StackedInline):
     extra = 0
     autocomplete_fields = ["speakers"]
     fields = [("title", "kind"), ("start", "end"), "place", "speakers", "description"]
-    classes = ["collapse"]
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+    """Those who take the floor or organise; attendees and delegates, who may number
+    hundreds, are managed on the participation list the event page links to."""
+
     model = Participation
     extra = 1
     autocomplete_fields = ["person", "organisation"]
     fields = ["person", "role", "talk_title", "organisation", "status", "notes"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
+    verbose_name = _("speaker or organiser")
+    verbose_name_plural = _("speakers and organisers")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "organisation")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(role__in=Participation.CONTRIBUTING_ROLES)
+            .select_related("event", "person", "organisation")
+        )
 
 
 @admin.register(Event)
 class EventAdmin(PublishingAdminMixin, admin.ModelAdmin):
     form = EventAdminForm
-    list_display = ["title", "start", "city", "kind", "visibility", "participant_count", "image_thumbnail"]
+    list_display = ["title", "dates", "city", "kind", "visibility", "participant_count", "image_thumbnail"]
     list_filter = ["status", "kind", "country", "tags"]
     search_fields = ["title", "city", "venue"]
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organisers"]
     inlines = [ProgrammeItemInline, ParticipationInline]
+    readonly_fields = ["participants"]
     actions = [*PublishingAdminMixin.actions, "export_participants"]
     save_on_top = True
     fieldsets = [
@@ -55,7 +72,7 @@ class EventAdmin(PublishingAdminMixin, admin.ModelAdmin):
             },
         ),
         (_("Where"), {"fields": ["venue", "address", ("city", "region", "country"), "online"]}),
-        (_("Organisation"), {"fields": ["organisers", "expected_attendance", "website"]}),
+        (_("Organisation"), {"fields": ["organisers", "expected_attendance", "website", "participants"]}),
         (_("Image"), {"fields": ["image", "image_alt", "image_credit"]}),
         (_("Publication"), {"fields": ["status", "published_at"]}),
     ]
@@ -70,6 +87,34 @@ class EventAdmin(PublishingAdminMixin, admin.ModelAdmin):
             zone = zone_named(request.POST.get("timezone"), default) if request.method == "POST" else default
             kwargs["form_kwargs"] = {"event_zone": zone}
         return kwargs
+
+    @admin.display(description=_("participants"))
+    def participants(self, obj):
+        if obj.pk is None:
+            return _("Add speakers and organisers below; the other participants after saving.")
+        counts = dict(
+            obj.participations.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        )
+        total = sum(counts.values())
+        if not total:
+            return _("No participant yet.")
+        by_status = ", ".join(
+            f"{counts[status]} {label.lower()}" for status, label in Participation.Status.choices if status in counts
+        )
+        url = reverse("admin:events_participation_changelist") + f"?event__id__exact={obj.pk}"
+        return format_html(
+            '{} ({}) — <a href="{}">{}</a>',
+            ngettext("%(n)d participant", "%(n)d participants", total) % {"n": total},
+            by_status,
+            url,
+            _("see and edit the full list"),
+        )
+
+    @admin.display(description=_("dates"), ordering="start")
+    def dates(self, obj):
+        """As the event's own place reads them: "7–8 mai 2025" or "16 décembre 2026, 18 h 30"."""
+        times = "" if obj.is_multi_day else event_times(obj)
+        return f"{event_dates(obj)}, {times}" if times else event_dates(obj)
 
     @admin.display(description=_("participants"), ordering="participant_count")
     def participant_count(self, obj):
@@ -113,6 +158,7 @@ class EventAdmin(PublishingAdminMixin, admin.ModelAdmin):
 @admin.register(Participation)
 class ParticipationAdmin(admin.ModelAdmin):
     list_display = ["person", "event", "role", "status", "organisation", "talk_title"]
+    list_editable = ["role", "status"]
     list_filter = ["role", "status", ("event__start", admin.DateFieldListFilter)]
     list_select_related = ["person", "event", "organisation"]
     search_fields = ["person__last_name", "person__first_name", "event__title", "talk_title"]
