@@ -193,8 +193,4 @@ def test_demo_content_looks_right(site, screenshot, db):
         site.goto(site.base_url + event.get_absolute_url())
         expect(site.locator(".event__when-where")).to_contain_text("2025")
         screenshot("demo-event")
-    site.goto(site.base_url + "/agenda/")
-    screenshot("demo-agenda")
-    site.goto(site.base_url + "/personnes/")
-    screenshot("demo-people")
     assert site.problems == []
