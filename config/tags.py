@@ -8,6 +8,7 @@ from taggit.models import Tag
 
 from events.models import Event
 from news.models import Article
+from news.views import collection_json_ld
 from people.models import Person
 
 SHOWN = 12
@@ -36,5 +37,10 @@ class TagDetailView(TemplateView):
             people=people[:SHOWN],
             more_people=len(people) > SHOWN,
             meta_description=_("News, events and people about “%(tag)s”.") % {"tag": tag.name},
+            structured_data=collection_json_ld(
+                _("Tag: %(tag)s") % {"tag": tag.name},
+                self.request.path,
+                [*articles[:SHOWN], *upcoming[:SHOWN], *past[:SHOWN], *people[:SHOWN]],
+            ),
             **kwargs,
         )

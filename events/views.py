@@ -11,7 +11,7 @@ from taggit.models import Tag
 
 from config.templatetags.site_tags import absolute, event_place, safe_url, share_image_url
 from news.models import Article
-from news.views import MAX_YEAR, MIN_YEAR, describe
+from news.views import MAX_YEAR, MIN_YEAR, collection_json_ld, describe
 from people.models import Person
 
 from .models import Event, Participation, ProgrammeItem
@@ -79,6 +79,7 @@ class EventListView(ListView):
             past=self.past,
             canonical_path=self.request.path + (f"?{urlencode(query)}" if query else ""),
         )
+        context["structured_data"] = collection_json_ld(context["page_title"], context["canonical_path"], page.object_list)
         return context
 
 

@@ -92,6 +92,7 @@ class ArticleListView(ListView):
             years=self.years,
             canonical_path=self.request.path + (f"?page={page.number}" if page.number > 1 else ""),
         )
+        context["structured_data"] = collection_json_ld(context["page_title"], context["canonical_path"], page.object_list)
         return context
 
 
@@ -132,6 +133,25 @@ class ArticleDetailView(DetailView):
             condition = Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, pk__gt=article.pk)
             order = ("published_at", "pk")
         return Article.objects.published().filter(condition).order_by(*order).only("title", "slug", "status", "published_at").first()
+
+
+def collection_json_ld(name: str, path: str, items) -> dict:
+    """A list page: its name, address and the addresses of what it lists."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": name,
+        "url": absolute(path),
+        "inLanguage": "fr",
+        "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": absolute("/")},
+        "mainEntity": {
+            "@type": "ItemList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": position, "url": absolute(item.get_absolute_url())}
+                for position, item in enumerate(items, start=1)
+            ],
+        },
+    }
 
 
 def public_years() -> list[int]:

@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView
 from config.templatetags.site_tags import absolute, safe_url, share_image_url
 from events.models import Participation
 from news.models import Article
-from news.views import describe
+from news.views import collection_json_ld, describe
 
 from .models import Organisation, Person
 
@@ -59,6 +59,7 @@ class PersonListView(ListView):
             form=self.form,
             canonical_path=self.request.path + (f"?{urlencode(query)}" if query else ""),
         )
+        context["structured_data"] = collection_json_ld(context["page_title"], context["canonical_path"], page.object_list)
         return context
 
 

@@ -70,3 +70,18 @@ class TagPageTests(TestCase):
             make_person(organisation=make_organisation()).tags.add("friches")
         self.assertEqual(queries_for(self.client, tag_url("friches")), small)
         self.assertLessEqual(small, 8)
+
+
+class TagStructuredDataTests(TestCase):
+    def test_tag_page_lists_its_public_items_in_json_ld(self):
+        import json
+        import re
+
+        article = make_article(title="Une friche")
+        article.tags.add("friches")
+        make_article(title="Brouillon", status=Status.DRAFT).tags.add("friches")
+        content = self.client.get(tag_url("friches")).content.decode()
+        data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', content, re.S).group(1))
+        self.assertEqual(data["@type"], "CollectionPage")
+        urls = [item["url"] for item in data["mainEntity"]["itemListElement"]]
+        self.assertEqual(urls, ["http://127.0.0.1:8000" + article.get_absolute_url()])

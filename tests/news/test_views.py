@@ -123,6 +123,12 @@ class ArticleListTests(TestCase):
         self.assertIn("page 2", re.search(r"<title>(.*?)</title>", content).group(1))
         self.assertIn('rel="canonical" href="http://127.0.0.1:8000/actualites/?page=2"', content)
 
+    def test_json_ld_lists_the_page_items(self):
+        data = json_ld(self.client.get(reverse("news:article-list")))
+        self.assertEqual(data["@type"], "CollectionPage")
+        self.assertEqual(len(data["mainEntity"]["itemListElement"]), 12)
+        self.assertEqual(data["mainEntity"]["itemListElement"][0]["url"], "http://127.0.0.1:8000" + self.articles[0].get_absolute_url())
+
     def test_constant_queries(self):
         small = queries_for(self.client, reverse("news:article-list"))
         for i in range(20):
