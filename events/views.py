@@ -126,6 +126,7 @@ class EventDetailView(DetailView):
             structured_data=event_json_ld(event),
             meta_description=describe(event.summary or event.description),
             share_image=share_image_url(event),
+            share_image_alt=event.image_alt,
             **kwargs,
         )
 

@@ -119,6 +119,7 @@ class ArticleDetailView(DetailView):
             structured_data=article_json_ld(article),
             meta_description=describe(article.standfirst or article.body),
             share_image=share_image_url(article),
+            share_image_alt=article.image_alt,
         )
         return context
 

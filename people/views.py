@@ -89,6 +89,7 @@ class PersonDetailView(DetailView):
                 person.bio or ", ".join(str(part) for part in (person.job_title, person.organisation) if part)
             ),
             share_image=share_image_url(person, "photo"),
+            share_image_alt=person.full_name,
             **kwargs,
         )
 

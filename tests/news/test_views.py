@@ -225,6 +225,7 @@ class ArticlePageTests(TestCase):
         self.assertIn('property="og:title" content="La Mission au Québec"', content)
         self.assertRegex(content, r'property="og:image" content="http://127\.0\.0\.1:8000/media/renditions/[^"]+\.jpg"')
         self.assertIn('name="twitter:card" content="summary_large_image"', content)
+        self.assertIn('property="og:image:alt" content="Le chevalement de Thetford Mines"', content)
 
     def test_json_ld_is_a_news_article(self):
         data = json_ld(self.get())
