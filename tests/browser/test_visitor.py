@@ -155,7 +155,7 @@ def test_lists_filters_and_error_page(site, screenshot, congress):
     screenshot("404")
 
 
-def test_search_form_subscribe_links_and_keyboard(site, congress):
+def test_search_form_subscribe_links_and_keyboard(site, screenshot, congress):
     site.goto(site.base_url + "/")
     site.keyboard.press("Tab")
     skip = site.locator(".skip-link")
@@ -168,6 +168,8 @@ def test_search_form_subscribe_links_and_keyboard(site, congress):
     site.fill("#site-search-q", "friches")
     site.locator(".site-search button").click()
     expect(site).to_have_url(re.compile(r"/recherche/\?q=friches$"))
+    expect(site.locator("main")).to_contain_text(congress["article"].title)
+    screenshot("search")
 
     site.goto(site.base_url + "/")
     hrefs = site.eval_on_selector_all('link[rel="alternate"]', "links => links.map(l => l.getAttribute('href'))")
