@@ -53,8 +53,12 @@ LIGATURES = {
     "ß": "ss", "ẞ": "ss", "Æ": "ae", "æ": "ae", "Œ": "oe", "œ": "oe", "Ø": "o", "ø": "o", "Ł": "l", "ł": "l",
     "Đ": "d", "đ": "d", "Ð": "d", "ð": "d", "Þ": "th", "þ": "th", "ı": "i", "Ħ": "h", "ħ": "h", "Ŧ": "t", "ŧ": "t",
 }
-COMBINING_MARKS = "[\u0300-\u036f]"
-_combining = re.compile(COMBINING_MARKS)
+# The accents of the Latin letters (U+00C0-U+024F) once decomposed: grave, acute, cedilla...
+COMBINING_MARKS = "".join(
+    sorted({mark for code in range(0xC0, 0x250) for mark in unicodedata.normalize("NFD", chr(code))
+            if unicodedata.combining(mark)})
+)
+_combining = str.maketrans(dict.fromkeys(COMBINING_MARKS))
 _ligatures = str.maketrans(LIGATURES)
 _ascii_lower = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 SQLITE_SORT_KEY_FUNCTION = "bassin_sort_key"
@@ -63,13 +67,13 @@ SQLITE_SORT_KEY_FUNCTION = "bassin_sort_key"
 def sort_key(value: str | None) -> str | None:
     """Case and accents folded for sorting: "Émilie" sorts with "emilie", before "Zoé".
 
-    Decomposed (NFD), accents dropped, ligatures spelled out, A-Z lowered; any other
+    Decomposed (NFD), Latin accents dropped, ligatures spelled out, A-Z lowered; any other
     character keeps its code point. pg_sort_key() is the same function in SQL.
     """
     if value is None:
         return None
     if not value.isascii():
-        value = _combining.sub("", unicodedata.normalize("NFD", value)).translate(_ligatures)
+        value = unicodedata.normalize("NFD", value).translate(_combining).translate(_ligatures)
     return value.translate(_ascii_lower)
 
 
@@ -78,11 +82,17 @@ def _literal(value: str) -> str:
 
 
 def pg_sort_key(sql: str) -> str:
-    folded = f"regexp_replace(normalize({sql}, NFD), {_literal(COMBINING_MARKS)}, '', 'g')"
+    """sort_key() in SQL."""
+    folded = f"translate(normalize({sql}, NFD), {_literal(COMBINING_MARKS)}, '')"
     for char, spelled in LIGATURES.items():
         folded = f"replace({folded}, {_literal(char)}, {_literal(spelled)})"
     # Most names are plain ASCII: they skip the Unicode work.
     return f'lower(CASE WHEN octet_length({sql}) = char_length({sql}) THEN {sql} ELSE {folded} END COLLATE "C")'
+
+
+def _pg_text(cell: str) -> str | None:
+    """A cell defused in Python, as a parameter COPY writes exactly as csv.writer does."""
+    return cell.replace("\r\n", "\n") or None
 
 
 def pg_code_point(sql: str) -> str:
@@ -274,15 +284,15 @@ class ParticipantExporter:
     def copy_statement(self) -> tuple[str, list]:
         """COPY of the same columns, formatted and defused in SQL, for the same participations."""
         subquery, params = self.participations.order_by().values("pk").query.sql_with_params()
-        selected = []
+        selected, label_params = [], []
         for column in self.columns:
             sql = column.sql
             if column.kind in self.labels:
-                cases = " ".join(
-                    f"WHEN {_literal(value)} THEN {_literal(label)}" for value, label in self.labels[column.kind].items()
-                )
-                sql = f"CASE {sql} {cases} ELSE {sql} END"
-            if column.kind == "datetime":
+                labels = self.labels[column.kind]
+                cases = " ".join(f"WHEN {_literal(value)} THEN %s" for value in labels)
+                label_params += [_pg_text(defuse(label)) for label in labels.values()]
+                selected.append(f"CASE {sql} {cases} ELSE {pg_cell(sql)} END")
+            elif column.kind == "datetime":
                 selected.append(
                     f"to_char({sql} AT TIME ZONE {_literal(settings.TIME_ZONE)}, {_literal(PG_DATETIME_FORMAT)})"
                 )
@@ -302,7 +312,7 @@ class ParticipantExporter:
             f"ORDER BY {', '.join(PG_ORDERING)}"
         )
         delimiter = self.delimiters[self.format]
-        return f"COPY ({query}) TO STDOUT WITH (FORMAT csv, DELIMITER {_literal(delimiter)})", list(params)
+        return f"COPY ({query}) TO STDOUT WITH (FORMAT csv, DELIMITER {_literal(delimiter)})", [*label_params, *params]
 
     def _copy_chunks(self, statement: str, params: list) -> Iterator[bytes]:
         """The PostgreSQL source: COPY's rows, LF turned into CRLF, in chunks."""

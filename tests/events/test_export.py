@@ -186,6 +186,13 @@ class ExportFileTests(TestCase):
         self.assertEqual(jobs["Œillet Marc"], "directeur ; adjoint")
         self.assertEqual(jobs["Oeillet Aude"], "cheffe, de projet")
 
+    def test_a_value_outside_the_choices_is_written_raw_and_defused(self):
+        Participation.objects.filter(pk=self.zoe.pk).update(role="=import", status="")
+        for use_copy in [False, True] if connection.vendor == "postgresql" else [False]:
+            with self.subTest(use_copy=use_copy):
+                row = next(row for row in parse(export(self.participations, use_copy=use_copy)) if row[0] == "Zola")
+                self.assertEqual((row[4], row[8]), ("'=import", ""))
+
     def test_file_names(self):
         today = timezone.localdate().isoformat()
         one = ParticipantExporter(self.participations, events=[self.event])
