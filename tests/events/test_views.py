@@ -3,6 +3,10 @@ import re
 from datetime import timedelta
 
 from django.contrib.auth.models import Permission
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -258,3 +262,27 @@ class HostileLinkTests(TestCase):
         self.assertContains(response, "Organisme piégé")
         self.assertNotContains(response, "javascript:")
         self.assertNotContains(response, "data:text")
+
+KEYS = st.sampled_from(["page", "type", "etiquette", "annee", "organisation", "q", "utm_source"])
+VALUES = st.one_of(
+    st.text(max_size=60),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(["congress", "friches", "2025", "1e9", "0", "-1", "NaN", "%00", "\x00", "<script>", "9" * 5000]),
+)
+
+
+class PublicQueryStringFuzzTests(HypothesisTestCase):
+    """Whatever the query string, a public list answers 200 or 404, never a 500."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_event(title="Rencontre").tags.add("friches")
+        make_article(title="Actualité").tags.add("friches")
+        make_person(organisation=make_organisation())
+
+    @hypothesis_settings(max_examples=60, deadline=None)
+    @given(url=st.sampled_from(["/agenda/", "/agenda/archives/", "/personnes/", "/actualites/", "/", "/etiquettes/friches/"]),
+           query=st.lists(st.tuples(KEYS, VALUES), max_size=4))
+    def test_never_a_server_error(self, url, query):
+        response = self.client.get(url, dict(query))
+        self.assertIn(response.status_code, (200, 404))
