@@ -3,12 +3,12 @@ from datetime import date
 from types import SimpleNamespace
 
 from django.template import Context, Template
-from django.test import SimpleTestCase, TestCase, override_settings
+from django.test import SimpleTestCase, TestCase
 from django.utils import translation
 from django.utils.translation import gettext
 
 from config.templatetags.site_tags import date_range, event_place, event_times, french_date, json_ld, zone_label
-from tests.factories import local, make_article, make_event, uploaded_image
+from tests.factories import local, make_article, uploaded_image
 
 
 class FrenchDateTests(SimpleTestCase):
