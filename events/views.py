@@ -106,17 +106,20 @@ class EventDetailView(DetailView):
             ),
             Prefetch(
                 "participations",
-                queryset=Participation.objects.speaking()
+                queryset=Participation.objects.filter(role__in=Participation.CONTRIBUTING_ROLES)
+                .exclude(status=Participation.Status.CANCELLED)
                 .filter(person__is_public=True)
                 .select_related("person", "organisation")
                 .order_by("person__last_name", "person__first_name"),
-                to_attr="speakers",
+                to_attr="contributors",
             ),
             Prefetch("articles", queryset=Article.objects.published(), to_attr="news"),
         )
 
     def get_context_data(self, **kwargs):
         event = self.object
+        event.speakers = [p for p in event.contributors if p.role in Participation.SPEAKING_ROLES]
+        event.organising_people = [p for p in event.contributors if p.role == Participation.Role.ORGANISER]
         programme = [
             (day, list(items))
             for day, items in groupby(event.programme.all(), key=lambda item: item.start.astimezone(event.zone).date())
@@ -171,8 +174,14 @@ def event_json_ld(event) -> dict:
             for p in event.speakers
         ],
         "organizer": [
-            {"@type": "Organization", "name": organisation.name, **({"url": safe_url(organisation.website)} if safe_url(organisation.website) else {})}
-            for organisation in event.organisers.all()
+            *(
+                {"@type": "Organization", "name": organisation.name, **({"url": safe_url(organisation.website)} if safe_url(organisation.website) else {})}
+                for organisation in event.organisers.all()
+            ),
+            *(
+                {"@type": "Person", "name": p.person.full_name, "url": absolute(p.person.get_absolute_url())}
+                for p in event.organising_people
+            ),
         ]
         or {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")},
     }

@@ -138,6 +138,8 @@ class EventPageTests(TestCase):
         )
         make_participation(cls.event, make_person(first_name="Paul", last_name="Privé", is_public=False))
         make_participation(cls.event, make_person(first_name="Annie", last_name="Spectatrice"), role=Participation.Role.ATTENDEE)
+        make_participation(cls.event, make_person(first_name="Hélène", last_name="Organisatrice"), role=Participation.Role.ORGANISER)
+        make_participation(cls.event, make_person(first_name="Omar", last_name="Caché", is_public=False), role=Participation.Role.ORGANISER)
         make_participation(cls.event, make_person(first_name="Gilles", last_name="Annulé"), status=Participation.Status.CANCELLED)
         opening = make_programme_item(cls.event, title="Ouverture officielle", start=local(2025, 5, 7, 9, 30, tz="America/Toronto"))
         opening.speakers.add(cls.speaker)
@@ -175,9 +177,15 @@ class EventPageTests(TestCase):
         self.assertContains(response, "Antoine Soyer")
         self.assertContains(response, "Agence de la transition écologique (ADEME)")
 
+    def test_organising_people_are_listed_with_the_organisers_not_the_speakers(self):
+        response = self.get()
+        self.assertContains(response, "Hélène Organisatrice")
+        self.assertNotIn("Organisatrice", json.dumps(json_ld(response)["performer"]))
+        self.assertIn("Hélène Organisatrice", [item["name"] for item in json_ld(response)["organizer"]])
+
     def test_private_people_attendees_cancelled_and_private_data_never_shown(self):
         response = self.get()
-        for hidden in ("Privé", "Spectatrice", "Annulé", "catherine@example.org", "+33 3 21 08 72 72", "note interne"):
+        for hidden in ("Privé", "Spectatrice", "Annulé", "Omar", "catherine@example.org", "+33 3 21 08 72 72", "note interne"):
             self.assertNotContains(response, hidden)
 
     def test_related_news_organisers_and_calendar_link(self):
