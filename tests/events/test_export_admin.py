@@ -161,6 +161,28 @@ class ExportAdminTests(TestCase):
         self.assertTrue(response["Location"].endswith("?e=1"))
         self.assertFalse(ParticipantExport.objects.exists())
 
+    def test_hostile_query_strings_are_client_errors(self):
+        self.client.force_login(self.communication)
+        url = reverse("admin:events_participation_export")
+        cases = [
+            ({"q": "a\x00b"}, 400),
+            ({"role__exact": "\x00"}, 400),
+            ({"format": "\x00"}, 400),
+            ({"format": "xlsx"}, 400),
+            ({"_to_field": "notes"}, 400),
+            ({"event__start__gte": "2025-13-45"}, 302),
+            ({"event__id__exact": "abc"}, 302),
+            ({"o": "zz"}, 200),
+            ({"p": "x", "all": ""}, 200),
+        ]
+        for params, status in cases:
+            with self.subTest(params=params):
+                response = self.client.get(url, params)
+                self.assertEqual(response.status_code, status)
+                if response.streaming:
+                    self.assertEqual(len(rows_of(response)), 4)
+        self.assertEqual(ParticipantExport.objects.count(), 2)
+
     def test_participation_list_hides_the_button_without_the_permission(self):
         self.staff.user_permissions.add(*self.permissions("view_participation"))
         self.client.force_login(self.staff)

@@ -80,6 +80,7 @@ class ExportCommandTests(TestCase):
         target = directory / "liste.csv"
         cases = [
             (["inconnu"], "Unknown event slug: inconnu."),
+            (["congres\x00"], "Unknown event slug"),
             (["congres-2025", "inconnu", "autre-inconnu"], "Unknown event slug: autre-inconnu, inconnu."),
             (["congres-2025", "--role", "chef"], "Unknown role: 'chef'"),
             (["congres-2025", "--status", "parti"], "Unknown status: 'parti'"),

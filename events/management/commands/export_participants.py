@@ -29,7 +29,7 @@ class Command(BaseCommand):
         choose("format", format, ParticipantExport.Format.values)
         choose("role", role, Participation.Role.values)
         choose("status", status, Participation.Status.values)
-        events = list(Event.objects.filter(slug__in=slugs).order_by("start"))
+        events = list(Event.objects.filter(slug__in=[slug for slug in slugs if "\x00" not in slug]).order_by("start"))
         unknown = sorted(set(slugs) - {event.slug for event in events})
         if unknown:
             raise CommandError(f"Unknown event slug: {', '.join(unknown)}.")
