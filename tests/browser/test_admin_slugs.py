@@ -21,7 +21,7 @@ TITLES = [
 
 
 def log_in(page, live_server):
-    make_user(username="redaction", password="mot-de-passe-solide-2025", group="Communication")
+    make_user(username="redaction", password="mot-de-passe-solide-2025", is_superuser=True)
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "redaction")
     page.fill("#id_password", "mot-de-passe-solide-2025")
