@@ -2,9 +2,13 @@
 
 import csv
 import io
+import socket
+import struct
+import time
 
+from django.conf import settings
 from django.db import connection
-from django.test import TestCase
+from django.test import LiveServerTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -255,3 +259,39 @@ class ExportLogAdminTests(TestCase):
     def test_staff_without_the_permission_do_not_see_the_log(self):
         self.client.force_login(self.staff)
         self.assertEqual(self.client.get(reverse("admin:events_participantexport_changelist")).status_code, 403)
+
+
+class InterruptedDownloadTests(LiveServerTestCase):
+    """Through a real server: a download dropped half-way is logged as such."""
+
+    serialized_rollback = True
+
+    def test_a_dropped_download_is_logged_as_incomplete_with_the_rows_sent(self):
+        event = make_event(slug="grand-congres")
+        people = Person.objects.bulk_create(
+            Person(first_name="Prénom", last_name=f"Nom {n:05}", slug=f"g-{n}", job_title="x" * 200) for n in range(12_000)
+        )
+        Participation.objects.bulk_create(Participation(event=event, person=person) for person in people)
+        user = make_user(is_superuser=True)
+        self.client.force_login(user)
+        cookie = self.client.cookies[settings.SESSION_COOKIE_NAME].value
+        path = reverse("admin:events_event_export", args=[event.pk])
+        with socket.create_connection((self.server_thread.host, self.server_thread.port)) as sock:
+            sock.sendall(
+                f"GET {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {settings.SESSION_COOKIE_NAME}={cookie}\r\n\r\n".encode()
+            )
+            received = b""
+            while len(received) < 300_000:  # a few chunks, then the visitor goes away
+                received += sock.recv(65536)
+            self.assertIn(b"200 OK", received[:100])
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, not a polite close
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            record = ParticipantExport.objects.get()
+            if record.finished:
+                break
+            time.sleep(0.1)
+        self.assertIsNotNone(record.finished)
+        self.assertFalse(record.completed)
+        self.assertGreater(record.row_count, 0)
+        self.assertLess(record.row_count, 12_000)
