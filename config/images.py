@@ -127,3 +127,34 @@ class RenditionsMixin(models.Model):
             for name, value in changes.items():
                 setattr(self, name, value)
             type(self)._base_manager.filter(pk=self.pk).update(**changes)
+
+
+def picture_path(instance, filename: str) -> str:
+    """Uploads go to a folder named after the app: news/, events/."""
+    return f"{instance._meta.app_label}/{filename}"
+
+
+class Illustrated(RenditionsMixin):
+    """A main picture with the alternative text and credit that must go with it."""
+
+    image = models.ImageField(_("image"), upload_to=picture_path, blank=True, validators=[validate_image])
+    image_alt = models.CharField(
+        _("image alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the picture for people who cannot see it. Required with an image."),
+    )
+    image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+
+    picture_fields = ("image",)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": _("Describe the image: alternative text is required with an image.")}
+            )

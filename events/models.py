@@ -2,6 +2,7 @@ import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from config.images import RenditionsMixin, validate_image
+from config.images import Illustrated
 from config.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
 from config.richtext import RichTextField
 from config.slugs import SLUG_HELP, unique_slug
@@ -27,7 +28,7 @@ class EventQuerySet(PublishableQuerySet):
         return self.filter(end__lt=timezone.now()).order_by("-start")
 
 
-class Event(SlugHistoryMixin, RenditionsMixin, Publishable):
+class Event(SlugHistoryMixin, Illustrated, Publishable):
     class Kind(models.TextChoices):
         CONGRESS = "congress", _("Congress")
         CONFERENCE = "conference", _("Conference")
@@ -66,18 +67,10 @@ class Event(SlugHistoryMixin, RenditionsMixin, Publishable):
         _("summary"), max_length=500, blank=True, help_text=_("One or two sentences for lists and search engines.")
     )
     description = RichTextField(_("description"), blank=True)
-    image = models.ImageField(_("image"), upload_to="events/", blank=True, validators=[validate_image])
-    image_alt = models.CharField(
-        _("image alternative text"), max_length=250, blank=True,
-        help_text=_("Describe the picture for people who cannot see it. Required with an image."),
-    )
-    image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
-    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     tags = TaggableManager(verbose_name=_("tags"), blank=True)
     expected_attendance = models.PositiveIntegerField(_("expected attendance"), null=True, blank=True)
     website = models.URLField(_("external website"), blank=True)
 
-    picture_fields = ("image",)
     objects = EventQuerySet.as_manager()
 
     class Meta:
@@ -132,15 +125,9 @@ class Event(SlugHistoryMixin, RenditionsMixin, Publishable):
         return self.timezone == settings.TIME_ZONE
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        errors = {}
-        if self.image and not self.image_alt.strip():
-            errors["image_alt"] = _("Describe the image: alternative text is required with an image.")
+        super().clean()
         if self.start and self.end and self.end < self.start:
-            errors["end"] = _("The end must not be before the start.")
-        if errors:
-            raise ValidationError(errors)
+            raise ValidationError({"end": _("The end must not be before the start.")})
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -198,8 +185,6 @@ class ProgrammeItem(models.Model):
         return self.title
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("The end must not be before the start.")})
 

@@ -1,11 +1,10 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from config.images import RenditionsMixin, validate_image
+from config.images import Illustrated
 from config.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
 from config.richtext import RichTextField
 from config.slugs import SLUG_HELP, unique_slug
@@ -18,7 +17,7 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.filter(featured=True)
 
 
-class Article(SlugHistoryMixin, RenditionsMixin, Publishable):
+class Article(SlugHistoryMixin, Illustrated, Publishable):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True, help_text=SLUG_HELP)
     standfirst = models.TextField(
@@ -26,13 +25,6 @@ class Article(SlugHistoryMixin, RenditionsMixin, Publishable):
         help_text=_("The opening paragraph, shown in lists and search engines."),
     )
     body = RichTextField(_("body"), blank=True)
-    image = models.ImageField(_("image"), upload_to="news/", blank=True, validators=[validate_image])
-    image_alt = models.CharField(
-        _("image alternative text"), max_length=250, blank=True,
-        help_text=_("Describe the picture for people who cannot see it. Required with an image."),
-    )
-    image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
-    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     tags = TaggableManager(verbose_name=_("tags"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -50,7 +42,6 @@ class Article(SlugHistoryMixin, RenditionsMixin, Publishable):
     )
     featured = models.BooleanField(_("featured"), default=False, help_text=_("Shown first on the home page."))
 
-    picture_fields = ("image",)
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -69,12 +60,6 @@ class Article(SlugHistoryMixin, RenditionsMixin, Publishable):
 
     def url_for_slug(self, slug: str) -> str:
         return reverse("news:article-detail", kwargs={"slug": slug})
-
-    def clean(self):
-        if self.image and not self.image_alt.strip():
-            raise ValidationError(
-                {"image_alt": _("Describe the image: alternative text is required with an image.")}
-            )
 
     def save(self, *args, **kwargs):
         if not self.slug:
