@@ -7,3 +7,8 @@ class SiteConfig(AppConfig):
 
     name = "config"
     verbose_name = _("Site")
+
+    def ready(self):
+        from config.cache import connect_invalidation
+
+        connect_invalidation()

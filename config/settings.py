@@ -180,3 +180,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Performance
+
+# Anonymous GET pages and feeds come from the shared cache (config/cache.py), placed just
+# before the session middleware: a cached page skips sessions, CSRF, auth and the view,
+# while the security headers and the content security policy are still set on each response.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "config.cache.AnonymousPageCacheMiddleware",
+)
+# An upper bound only: any change of content empties the page cache at once.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+# Paths never cached (besides the admin, static and media files).
+PAGE_CACHE_EXEMPT = ["/bench/", "/robots.txt"]
+# A trivial view at /bench/ping, for the load benchmark's ceiling (bench/load.py).
+BENCH_PING = env_bool("BENCH_PING", False)

@@ -46,3 +46,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCH_PING:
+    urlpatterns.append(path("bench/ping", site_views.bench_ping, name="bench-ping"))

@@ -11,3 +11,14 @@ def media_root(settings):
     settings.MEDIA_ROOT = path
     yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Pages cached by one test (config/cache.py) never answer another; the test database is
+    rolled back after each test, the cache is not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase
 from django.urls import reverse
@@ -57,6 +58,7 @@ class SearchTests(TestCase):
         make_event(title="Visite au Québec programmée", published_at=timezone.now() + timedelta(days=2))
 
     def search(self, q, **params):
+        cache.clear()  # rendered each time: the page cache (config/cache.py) keeps no template context
         response = self.client.get(reverse("search"), {"q": q, **params})
         self.assertEqual(response.status_code, 200)
         return response

@@ -1,0 +1,212 @@
+"""Anonymous pages and feeds served from the shared cache, stale the moment content changes.
+
+The rule fits in three sentences:
+
+* Every cached page is filed under the current content *generation*. ``content_changed()``
+  starts a new one: every page cached before is then unreachable (and expires by itself).
+* ``content_changed()`` runs whenever public content may have changed: on each save, delete
+  and many-to-many change of the apps' models (including taggit's tags and the slug
+  redirects), and from ``PublishableQuerySet.publish()``/``unpublish()``, which update
+  in bulk and send no signal. See ``connect_invalidation()``.
+* A page is never kept past the next instant the site changes by itself: a scheduled
+  article or event going public, an upcoming event ending (``next_scheduled_change()``).
+
+Signals are used for the saves and deletes because they are the one place that sees every
+write of every model (admin forms, inlines, list_editable, tags, management commands)
+without an override in each model; they only invalidate, they hold no business rule.
+
+Only anonymous requests use the cache: a request carrying a session or messages cookie
+(staff, previews) is never answered from it and never fills it. Responses that set a
+cookie, are private, or vary on anything but the language are never stored.
+Hits and misses alike answer conditional GETs (ETag, Last-Modified) with 304.
+"""
+
+import hashlib
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Subquery
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language_from_request
+
+GENERATION_KEY = "pages:generation"
+PUBLIC_APPS = {"news", "events", "people", "taggit", "redirects", "sites"}
+NOT_PUBLIC_MODELS = {"events.participantexport"}
+PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+VARY_ALLOWED = {"cookie", "accept-language", "accept-encoding"}
+
+
+# Invalidation
+
+
+def content_changed(**_signal_arguments) -> None:
+    """Every page cached until now is stale; also once more when the transaction commits."""
+    _new_generation()
+    if connection.in_atomic_block and not any(
+        callback is _new_generation for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        # Pages rendered meanwhile by other connections saw the data before the commit.
+        transaction.on_commit(_new_generation)
+
+
+def now() -> float:
+    return timezone.now().timestamp()
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def current_generation() -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def _changed_if_public(sender, **kwargs) -> None:
+    if sender._meta.app_label in PUBLIC_APPS and sender._meta.label_lower not in NOT_PUBLIC_MODELS:
+        if kwargs.get("action", "post_").startswith("post_"):
+            content_changed()
+
+
+def connect_invalidation() -> None:
+    """Called once from ``SiteConfig.ready()``."""
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_changed_if_public, dispatch_uid=f"pages-cache-{signal!r}")
+
+
+def next_scheduled_change() -> datetime | None:
+    """The next instant public lists change by themselves, in one query.
+
+    The three subqueries hang on the current site's row, which also warms Django's site
+    cache: the feeds and sitemaps rendered next need no query of their own for it.
+    """
+    from django.contrib.sites import models as sites
+
+    from events.models import Event
+    from news.models import Article
+
+    def first(queryset, field):
+        return Subquery(queryset.order_by(field).values(field)[:1])
+
+    site = (
+        sites.Site.objects.filter(pk=settings.SITE_ID)
+        .annotate(
+            next_article=first(Article.objects.scheduled(), "published_at"),
+            next_event=first(Event.objects.scheduled(), "published_at"),
+            next_end=first(Event.objects.published().filter(end__gte=timezone.now()), "end"),
+        )
+        .first()
+    )
+    if site is None:
+        return timezone.now()  # no site row: keep nothing
+    sites.SITE_CACHE.setdefault(site.pk, site)
+    instants = (site.next_article, site.next_event, site.next_end)
+    return min((instant for instant in instants if instant), default=None)
+
+
+def _valid_until(generation: str) -> float:
+    """Until when pages of this generation may be kept (a timestamp), memoised per generation."""
+    key = f"pages:{generation}:until"
+    until = cache.get(key)
+    if until is None or until <= now():
+        instant = next_scheduled_change()
+        until = instant.timestamp() if instant else float("inf")
+        cache.set(key, until, settings.PAGE_CACHE_SECONDS)
+    return until
+
+
+# The middleware
+
+
+def is_cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if any(name in request.COOKIES for name in PRIVATE_COOKIES) or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    path = request.path_info
+    return not any(path.startswith(prefix) for prefix in _uncached_prefixes())
+
+
+def _uncached_prefixes() -> tuple[str, ...]:
+    return (reverse("admin:index"), settings.STATIC_URL, settings.MEDIA_URL, *settings.PAGE_CACHE_EXEMPT)
+
+
+def page_key(request, generation: str) -> str:
+    scheme = "https" if request.is_secure() else "http"
+    identity = f"{scheme}://{request.get_host()}{request.get_full_path()}|{get_language_from_request(request)}"
+    return f"pages:{generation}:{hashlib.sha256(identity.encode()).hexdigest()}"
+
+
+def is_storable(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    return vary <= VARY_ALLOWED
+
+
+def _entry(response) -> dict:
+    return {
+        "content": response.content,
+        "headers": list(response.headers.items()),
+        "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+        # The view's own date when it gives one (the calendars do), else the rendering's.
+        "last_modified": parse_http_date_safe(response.get("Last-Modified", "")) or int(now()),
+    }
+
+
+def _response(entry: dict) -> HttpResponse:
+    response = HttpResponse(entry["content"])
+    for name, value in entry["headers"]:
+        response.headers[name] = value
+    return response
+
+
+class AnonymousPageCacheMiddleware:
+    """See the module's docstring."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                patch_cache_control(response, private=True)  # previews never go to a shared cache
+            return response
+        generation = current_generation()
+        key = page_key(request, generation)
+        entry = cache.get(key)
+        if entry is not None and entry["until"] > now():
+            response = _response(entry)
+            response["X-Cache"] = "hit"
+        else:
+            until = min(_valid_until(generation), now() + settings.PAGE_CACHE_SECONDS)
+            response = self.get_response(request)
+            if request.method != "GET" or not is_storable(response):
+                return response
+            entry = _entry(response)
+            entry["until"] = until
+            timeout = int(entry["until"] - now())
+            if timeout >= 1:
+                cache.set(key, entry, timeout)
+            response["X-Cache"] = "miss"
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = http_date(entry["last_modified"])
+        patch_cache_control(response, max_age=0, must_revalidate=True)
+        return get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
+        )
