@@ -200,7 +200,8 @@ BENCH_PING = env_bool("BENCH_PING", False)
 # Scaling out (docs/deployment.md)
 
 # A PostgreSQL read replica: anonymous reads go there, writes and whoever may just have
-# written stay on the primary (config/routers.py).
+# written stay on the primary, and everybody for REPLICA_LAG_SECONDS after a write (config/routers.py).
+REPLICA_LAG_SECONDS = int(os.environ.get("REPLICA_LAG_SECONDS", "5"))
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"],

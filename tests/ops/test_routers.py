@@ -4,6 +4,7 @@ The test replica is a second connection to the test database (TEST MIRROR in tes
 """
 
 import contextvars
+import time
 
 from django.db import connections
 from django.test import SimpleTestCase, TransactionTestCase, override_settings
@@ -73,6 +74,21 @@ class RoutedRequestTests(TransactionTestCase):
             response = self.client.get("/")
         self.assertContains(response, "Réunion du comité de bassin")
         self.assertGreater(queries["replica"], 0)
+        self.assertEqual(queries["default"], 0)
+
+    def test_just_after_a_write_anywhere_everybody_reads_from_the_primary_for_a_while(self):
+        article = make_article(title="Avant")
+        with routed(), primary():
+            Article.objects.filter(pk=article.pk).update(title="Après")
+        with routed(), Queries() as queries:
+            self.assertContains(self.client.get("/"), "Après")
+        self.assertEqual(queries["replica"], 0)
+
+        with routed(), self.settings(REPLICA_LAG_SECONDS=0), primary():
+            Article.objects.filter(pk=article.pk).update(title="Bien après")
+        time.sleep(0.01)
+        with routed(), Queries() as queries:
+            self.assertContains(self.client.get("/actualites/"), "Bien après")
         self.assertEqual(queries["default"], 0)
 
     def test_an_editor_reads_from_the_primary_and_a_save_is_read_back_from_it(self):
