@@ -1,9 +1,11 @@
 """Settings read from the environment; defaults suit a developer's laptop."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "django_prose_editor",
+    "csp",
+    "axes",
     "config",
     "people",
     "events",
@@ -57,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.security.MediaNonceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -153,6 +160,10 @@ CACHES = {
 
 LOGIN_URL = "admin:login"
 
+# Security
+
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+
 # HTTPS is assumed in production (behind a proxy that sets X-Forwarded-Proto);
 # HTTPS=0 serves the production configuration over plain HTTP (laptop, tests).
 HTTPS = not DEBUG and env_bool("HTTPS", True)
@@ -168,6 +179,57 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+
+def media_origins() -> list[str]:
+    """Where pictures come from when media live on object storage (see "Scaling out" below)."""
+    if os.environ.get("CSP_MEDIA_ORIGINS"):
+        return env_list("CSP_MEDIA_ORIGINS")
+    if os.environ.get("AWS_S3_CUSTOM_DOMAIN"):
+        return [f"https://{os.environ['AWS_S3_CUSTOM_DOMAIN']}"]
+    if os.environ.get("AWS_S3_ENDPOINT_URL"):
+        return [os.environ["AWS_S3_ENDPOINT_URL"].rstrip("/")]
+    if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        return [f"https://{os.environ['AWS_STORAGE_BUCKET_NAME']}.s3.amazonaws.com"]
+    return []
+
+
+# Enforced on every response: no inline script but the rich-text editor's import map,
+# which carries the request's nonce (config.security.MediaNonceMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [
+            SELF,
+            # The one <style> of Django's admin/change_list.html (a list without actions)
+            # and the base styles the rich-text editor (Tiptap) injects.
+            "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='",
+            "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='",
+        ],
+        "img-src": [SELF, "data:", *media_origins()],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Admin login: a username tried from one address is locked out after repeated failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.security.locked_out"
+# How many proxies append to X-Forwarded-For in front of the app; 0 trusts only the peer address.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -14,7 +14,7 @@ from news.feeds import LatestArticlesAtomFeed, LatestArticlesRssFeed
 register_converter(UnicodeSlugConverter, "uslug")
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("news.urls")),
     path("agenda/", include("events.urls")),
     path("personnes/", include("people.urls")),

@@ -1,0 +1,49 @@
+"""Security pieces the settings point to: the admin's script nonce, the client's address, the lockout page."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.forms import Media
+from django.shortcuts import render
+from js_asset import Media as NoncedMedia
+
+
+class MediaNonceMiddleware:
+    """Gives the admin's form media the request's CSP nonce.
+
+    The rich-text editor needs an inline ``<script type="importmap">``; django-js-asset
+    renders it (and the other tags of the media) with the nonce it is given, so the
+    policy can forbid every other inline script.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_template_response(self, request, response):
+        context = response.context_data
+        nonce = getattr(request, "csp_nonce", None)
+        if context and nonce is not None and isinstance(context.get("media"), Media):
+            context["media"] = NoncedMedia.from_media(context["media"], nonce=nonce)
+        return response
+
+
+def client_ip(request) -> str | None:
+    """The address that failed to log in: the proxy's X-Forwarded-For only when PROXY_COUNT says
+    how many proxies append to it, else the peer address (a client cannot forge either then)."""
+    count = settings.PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if count and len(forwarded) >= count:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The admin login page, refusing for a while, in the admin's own look."""
+    context = {
+        **admin.site.each_context(request),
+        "title": admin.site.site_title,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "admin/locked_out.html", context, status=429)
