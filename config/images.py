@@ -49,7 +49,7 @@ def validate_image(file) -> None:
         raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
     except Exception:
         raise ValidationError(
-            _("The file is not a valid or complete image (JPEG, PNG or WebP)."), code="invalid"
+            _("The file is not a valid or complete image (JPEG, PNG or WebP)."), code="incomplete"
         )
     finally:
         file.seek(0)

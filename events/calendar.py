@@ -66,8 +66,9 @@ class CalendarView(View):
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", self.calendar_name())
-        calendar.add("name", self.calendar_name())
+        name = " ".join(self.calendar_name().split())  # one line: a title may hold a line break
+        calendar.add("x-wr-calname", name)
+        calendar.add("name", name)
         calendar.add("x-wr-timezone", settings.TIME_ZONE)
         calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT6H")

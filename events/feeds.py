@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext as _
 
 from config.templatetags.site_tags import absolute, event_dates, event_place, event_times, zone_label
@@ -81,7 +81,8 @@ class UpcomingEventsRssFeed(SiteFeed):
 
     def item_description(self, event):
         summary = event.summary or plain_text(event.description, words=60)
-        return f"{when_where(event)}. {summary}" if summary else when_where(event)
+        # Feed readers read the description as HTML: the plain text is escaped for it.
+        return escape(f"{when_where(event)}. {summary}" if summary else when_where(event))
 
     def item_pubdate(self, event):
         return event.published_at

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from events.feeds import SiteFeed, plain_text
@@ -29,7 +30,8 @@ class LatestArticlesRssFeed(SiteFeed):
         return article.title
 
     def item_description(self, article):
-        return plain_text(article.standfirst) or plain_text(article.body, words=60)
+        # Feed readers read the description as HTML: the plain text is escaped for it.
+        return escape(plain_text(article.standfirst) or plain_text(article.body, words=60))
 
     def item_pubdate(self, article):
         return article.published_at

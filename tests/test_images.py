@@ -35,18 +35,18 @@ class ImageValidationTests(TestCase):
             validate_image(uploaded_image(name, size=(40, 30)))
 
     def test_a_text_file_named_jpg_is_refused(self):
-        self.assertRefused(upload("photo.jpg", b"Ceci n'est pas une image."), "invalid")
+        self.assertRefused(upload("photo.jpg", b"Ceci n'est pas une image."), "incomplete")
 
     def test_a_truncated_jpeg_is_refused(self):
         data = image_bytes(size=(800, 600))
-        self.assertRefused(upload("coupee.jpg", data[: len(data) // 2]), "invalid")
+        self.assertRefused(upload("coupee.jpg", data[: len(data) // 2]), "incomplete")
 
     def test_gif_and_svg_are_refused(self):
         buffer = io.BytesIO()
         Image.new("RGB", (10, 10)).save(buffer, "GIF")
         self.assertRefused(upload("anim.gif", buffer.getvalue()), "format")
         svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-        self.assertRefused(upload("logo.svg", svg), "invalid")
+        self.assertRefused(upload("logo.svg", svg), "incomplete")
 
     def test_decompression_bombs_are_refused_below_and_above_twice_the_limit(self):
         limit = Image.MAX_IMAGE_PIXELS
