@@ -139,10 +139,21 @@ def test_a_communications_officer_works_in_the_admin_without_a_violation(guarded
     guarded.keyboard.press("Control+b")
     guarded.keyboard.type("en gras")
     expect(editor.locator("strong")).to_have_text("en gras")
+    guarded.keyboard.press("Shift+Home")
+    guarded.locator(".prose-menubar__button[title='insert link']").first.click()
+    dialog = guarded.locator(".prose-editor-dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("input").first.fill("https://www.missionbassinminier.fr/")
+    dialog.locator("button").first.click()
+    expect(editor.locator("a")).to_have_attribute("href", "https://www.missionbassinminier.fr/")
+    guarded.locator("#calendarlink0").click()
+    expect(guarded.locator("#calendarbox0")).to_be_visible()
+    guarded.locator("#calendarbox0 .calendarnav-next").click()
+    guarded.keyboard.press("Escape")
     guarded.locator("input[name=_save]").first.click()
     guarded.wait_for_load_state("networkidle")
     saved = Article.objects.get(title="Un article écrit dans le navigateur")
-    assert "<strong>en gras</strong>" in saved.body
+    assert "<strong>en gras</strong>" in saved.body and 'href="https://www.missionbassinminier.fr/"' in saved.body
 
     visit(guarded, admin + f"news/article/{content['article'].pk}/change/")
     expect(guarded.locator(".prose-editor > .ProseMirror").first).to_be_visible()
