@@ -1,5 +1,7 @@
 """Password guessing on the admin login locks the username out from that address for a while."""
 
+import io
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
@@ -70,3 +72,15 @@ def test_behind_a_configured_proxy_the_forwarded_client_address_counts(client, e
         log_in(client, "devine", address=proxy, **{"X-Forwarded-For": "forged, 203.0.113.7"})
     assert log_in(client, PASSWORD, address=proxy, **{"X-Forwarded-For": "203.0.113.7"}).status_code == 429
     assert log_in(client, PASSWORD, address=proxy, **{"X-Forwarded-For": "198.51.100.20"}).status_code == 302
+
+
+def test_localadmin_lifts_the_lockout_of_the_account_it_resets(client, settings):
+    from django.core.management import call_command
+
+    call_command("localadmin", username="redaction", stdout=io.StringIO())
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "devine")
+    out = io.StringIO()
+    call_command("localadmin", username="redaction", stdout=out)
+    password = out.getvalue().split("password: ")[1].split()[0]
+    assert log_in(client, password).status_code == 302
