@@ -6,7 +6,7 @@
 It creates (and drops at the end, unless --keep) a PostgreSQL database, migrates it, loads the
 demo content, creates a superuser with a random password, then serves the production
 configuration (DEBUG=0, HTTPS=0, a generated SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, Redis when
-reachable) with gunicorn. 32 reader threads fetch the home page, lists, details, feeds,
+reachable) with gunicorn, through config/gunicorn.py when it exists. 32 reader threads fetch the home page, lists, details, feeds,
 calendar and search; an editor logs into the admin and saves articles again and again through
 the real change form (CSRF token, every field sent back, the title set to a counter).
 Half-way, PostgreSQL is restarted with pg_ctlcluster; the app is not.
@@ -19,6 +19,8 @@ Targets (exit status 1 when one is missed): no 5xx and no failed connection outs
 window; requests served again after it without restarting gunicorn; memory of the workers
 (sum of RSS) at the end within 10 % of its value after the first minute; no lost write (every
 save answered 302 is in the database, and each article ends with its last acknowledged title).
+The report also gives the workers' RSS every 30 seconds and its drift over the second half,
+to tell a slow warm-up (a plateau) from a leak (a steady climb). Results: docs/soak.md.
 """
 
 import argparse
@@ -301,6 +303,7 @@ def main():
         "DATABASE_URL": database_url, "MEDIA_ROOT": str(scratch / "media"), "STATIC_ROOT": str(scratch / "static"),
         "SITE_URL": f"http://127.0.0.1:{args.port}", "DJANGO_SETTINGS_MODULE": "config.settings",
     }
+    env.setdefault("GUNICORN_ACCESS_LOG", "")  # config/gunicorn.py: no access log, errors only
     env.pop("REDIS_URL", None)
     if url := redis_url(args.redis_db):
         env["REDIS_URL"] = url
@@ -361,11 +364,17 @@ def main():
             thread.start()
 
         rss_first_minute = None
+        rss_series = {}
+        rss_half = None
         restart = None
         while (elapsed := time.monotonic() - begin) < args.seconds:
             if rss_first_minute is None and elapsed >= min(60, args.seconds / 3):
                 rss_first_minute = workers_rss(server.pid)
                 log(f"workers' RSS at {elapsed:.0f} s: {rss_first_minute / 1024:.1f} MiB")
+            if int(elapsed) // 30 * 30 not in rss_series:
+                rss_series[int(elapsed) // 30 * 30] = round(workers_rss(server.pid) / 1024, 1)
+            if rss_half is None and elapsed >= args.seconds / 2:
+                rss_half = workers_rss(server.pid)
             if restart is None and elapsed >= restart_at:
                 log("restarting PostgreSQL")
                 restart_start = time.monotonic()
@@ -426,7 +435,8 @@ def main():
                   if re.search(r"\[(ERROR|CRITICAL)\]|WORKER TIMEOUT|^Internal Server Error|^\S*Error: ", line)]
     log_kinds = {}
     for line in log_errors:
-        kind = re.sub(r"\d+", "N", line)[:90]
+        kind = "Internal Server Error (any page)" if line.startswith("Internal Server Error") else line[:100]
+        kind = re.sub(r"\d+", "N", kind)
         log_kinds[kind] = log_kinds.get(kind, 0) + 1
     drift = (rss_end - rss_first_minute) / rss_first_minute if rss_first_minute else float("nan")
 
@@ -435,6 +445,7 @@ def main():
         statuses[h.status] = statuses.get(h.status, 0) + 1
     report = {
         "seconds": args.seconds,
+        "gunicorn": " ".join(command[1:]),
         "readers": args.readers,
         "requests": len(hits),
         "served": len(served),
@@ -454,7 +465,9 @@ def main():
         "log_errors_by_kind": log_kinds,
         "rss_first_minute_mib": round((rss_first_minute or 0) / 1024, 1),
         "rss_end_mib": round(rss_end / 1024, 1),
+        "rss_every_30_s_mib": list(rss_series.values()),
         "memory_drift_percent": round(drift * 100, 1),
+        "memory_drift_second_half_percent": round((rss_end - rss_half) / rss_half * 100, 1) if rss_half else None,
         "saves_acknowledged": len(acknowledged),
         "saves_failed_in_window": sum(1 for s in results.saves if s[1] != 302 and not outside(s[0], s[0])),
         "saves_failed_outside_window": len(failed_saves_outside),
