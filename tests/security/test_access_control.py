@@ -3,10 +3,9 @@
 import re
 from datetime import timedelta
 
-import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.test import TestCase
@@ -155,9 +154,10 @@ class AdminAccessTests(TestCase):
 
     def test_drafts_are_previewed_by_those_who_edit_them_only(self):
         draft_article = make_article(status=Status.DRAFT)
+        scheduled_article = make_article(published_at=timezone.now() + timedelta(days=1))
         draft_event = make_event(status=Status.DRAFT)
         private_person = make_person(is_public=False)
-        for obj in (draft_article, draft_event, private_person):
+        for obj in (draft_article, scheduled_article, draft_event, private_person):
             for role in ROLES:
                 with self.subTest(obj=obj, role=role):
                     self.as_role(role)

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 from PIL import Image
 
-from events.models import Event, Participation, ProgrammeItem
+from events.models import Event, ProgrammeItem
 from news.models import Article
 from people.models import Organisation, Person
 from tests.factories import image_bytes, make_article, make_user
