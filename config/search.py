@@ -30,6 +30,7 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 PREVIEW_LENGTH = 5
 PAGE_SIZE = 20
+RANK_LIMIT = 1000
 
 # Letters that Unicode does not decompose into a base letter and an accent.
 LIGATURES = str.maketrans(
@@ -224,7 +225,10 @@ class SearchView(TemplateView):
             return context
         for key, source in SOURCES.items():
             count = matching(source, self.query, ranked=False).count()
-            results = matching(source, self.query)
+            # Ranking reads every match's text again: past RANK_LIMIT matches, newest first instead.
+            results = matching(source, self.query, ranked=count <= RANK_LIMIT)
+            if count > RANK_LIMIT:
+                results = results.order_by(*source.ordering)
             items = []
             if key == self.active:
                 paginator = Paginator(results, PAGE_SIZE)

@@ -2,6 +2,7 @@ import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +14,7 @@ from taggit.managers import TaggableManager
 from config.images import Illustrated
 from config.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
 from config.richtext import RichTextField
+from config.search import SOURCES
 from config.slugs import SLUG_HELP, unique_slug
 from people.models import Organisation, Person
 
@@ -85,6 +87,7 @@ class Event(SlugHistoryMixin, Illustrated, Publishable):
             ),
         ]
         indexes = [
+            GinIndex(SOURCES["events"].vector(), name="events_event_search_idx"),  # PostgreSQL only
             models.Index(fields=["status", "start"], name="events_event_public_start_idx"),
             models.Index(fields=["status", "end"], name="events_event_public_end_idx"),
             models.Index(fields=["status", "published_at"], name="events_event_published_idx"),

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from taggit.managers import TaggableManager
 from config.images import Illustrated
 from config.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
 from config.richtext import RichTextField
+from config.search import SOURCES
 from config.slugs import SLUG_HELP, unique_slug
 from events.models import Event
 from people.models import Person
@@ -49,7 +51,13 @@ class Article(SlugHistoryMixin, Illustrated, Publishable):
         verbose_name_plural = _("articles")
         ordering = ["-published_at", "-pk"]
         indexes = [
+            GinIndex(SOURCES["articles"].vector(), name="news_article_search_idx"),  # PostgreSQL only
             models.Index(fields=["status", "published_at"], name="news_article_public_idx"),
+            models.Index(fields=["-published_at", "-id"], name="news_article_newest_idx"),  # the admin's order
+            # The sitemap's count and latest change, read from the index alone.
+            models.Index(
+                fields=["status", "published_at"], include=["updated", "id"], name="news_article_sitemap_idx"
+            ),
             models.Index(
                 fields=["featured", "status", "published_at"], name="news_article_featured_idx"
             ),

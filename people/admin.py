@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from config.admin import thumbnail
+from config.paginators import EstimatedCountPaginator
 from events.models import Event, ProgrammeItem
 
 from .models import Organisation, Person
@@ -57,6 +58,8 @@ class PersonAdmin(KeepsEventHistory, admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "organisation__name", "organisation__acronym", "email"]
     autocomplete_fields = ["organisation"]
     prepopulated_fields = {"slug": ["first_name", "last_name"]}
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["first_name", "last_name", "slug", "job_title", "organisation"]}),
         (_("Public profile"), {"fields": ["is_public", "bio", "photo", "tags"]}),

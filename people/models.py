@@ -1,3 +1,4 @@
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import ProtectedError
 from django.db.models.signals import pre_delete
@@ -9,6 +10,7 @@ from taggit.managers import TaggableManager
 from config.images import RenditionsMixin, validate_image
 from config.publishing import SlugHistoryMixin
 from config.richtext import RichTextField
+from config.search import ORGANISATIONS, SOURCES
 from config.slugs import SLUG_HELP, unique_slug
 
 
@@ -44,7 +46,10 @@ class Organisation(RenditionsMixin, models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
-        indexes = [models.Index(Lower("name"), name="people_org_name_idx")]
+        indexes = [
+            models.Index(Lower("name"), name="people_org_name_idx"),
+            GinIndex(ORGANISATIONS.vector(), name="people_org_search_idx"),  # PostgreSQL only
+        ]
 
     def __str__(self) -> str:
         if self.acronym and self.acronym.lower() != self.name.lower():
@@ -108,6 +113,7 @@ class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
         verbose_name_plural = _("people")
         ordering = ["last_name", "first_name"]
         indexes = [
+            GinIndex(SOURCES["people"].vector(), name="people_person_search_idx"),  # PostgreSQL only
             models.Index(fields=["last_name", "first_name"], name="people_person_name_idx"),
             models.Index(
                 fields=["last_name", "first_name"],

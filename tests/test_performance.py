@@ -336,3 +336,29 @@ class QueryCountTests(TestCase):
             with self.subTest(url=url):
                 self.assertEqual(queries_for(self.client, url), small[url])
                 self.assertLessEqual(small[url], 4 if "flux" in url else 8)
+
+
+class ProductionServingTests(TestCase):
+    def test_templates_are_compiled_once_when_debug_is_off(self):
+        from django.template import engines
+
+        loaders = engines["django"].engine.template_loaders
+        self.assertEqual([type(loader).__module__ for loader in loaders], ["django.template.loaders.cached"])
+
+    def test_collectstatic_makes_hashed_compressed_files(self):
+        import tempfile
+        from pathlib import Path
+
+        from django.core.management import call_command
+
+        with tempfile.TemporaryDirectory() as root:
+            storages = {
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+            }
+            with override_settings(STATIC_ROOT=root, STORAGES=storages):
+                call_command("collectstatic", "--noinput", verbosity=0)
+            files = {path.name for path in Path(root, "css").iterdir()}
+        hashed = [name for name in files if name.startswith("site.") and name.endswith(".css") and name != "site.css"]
+        self.assertEqual(len(hashed), 1, files)
+        self.assertIn(hashed[0] + ".gz", files)
