@@ -123,6 +123,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds per page before measuring")
     parser.add_argument("--port", type=int, default=8097)
     args = parser.parse_args()
 
@@ -166,11 +167,13 @@ def main() -> int:
     results, failures = {}, []
     try:
         wait_until_up(base + "/bench/ping")
-        for name, path in {"trivial view": "/bench/ping", **pages}.items():
-            url = base + path
-            status = status_of(url)  # also fills the cache, as the first visitor would
-            result = wrk(url, connections=args.connections, threads=args.threads, duration=args.duration)
-            result["status"] = status
+        targets = {"trivial view": "/bench/ping", **pages}
+        statuses = {name: status_of(base + path) for name, path in targets.items()}  # the first visitors
+        for path in targets.values():  # every worker and thread connected and warm: the steady state
+            wrk(base + path, connections=args.connections, threads=args.threads, duration=args.warmup)
+        for name, path in targets.items():
+            result = wrk(base + path, connections=args.connections, threads=args.threads, duration=args.duration)
+            result["status"] = statuses[name]
             results[name] = result
     finally:
         server.terminate()
