@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.forms import Media
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from js_asset import Media as NoncedMedia
 
@@ -47,3 +48,22 @@ def locked_out(request, original_response=None, credentials=None):
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "admin/locked_out.html", context, status=429)
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in an admin address is a client error (400), never a database error.
+
+    PostgreSQL refuses NUL in text; without this, an admin filter such as
+    ``?role__exact=%00`` reached the database and answered 500. Public views
+    already treat such values as unknown (404 or a normal page).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = "/" + settings.ADMIN_URL
+
+    def __call__(self, request):
+        raw = request.META.get("QUERY_STRING", "")
+        if request.path.startswith(self.admin_prefix) and ("%00" in raw or "\x00" in raw):
+            return HttpResponseBadRequest("NUL bytes are not allowed in the address.")
+        return self.get_response(request)
