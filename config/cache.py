@@ -22,6 +22,7 @@ Hits and misses alike answer conditional GETs (ETag, Last-Modified) with 304.
 """
 
 import hashlib
+import logging
 import uuid
 from datetime import datetime
 
@@ -37,6 +38,16 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language_from_request
 
+
+def _redis_errors() -> tuple:
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:
+        return ()
+    return (RedisError,)
+
+logger = logging.getLogger(__name__)
+CACHE_DOWN = (ConnectionError, TimeoutError, OSError, *_redis_errors())
 GENERATION_KEY = "pages:generation"
 PUBLIC_APPS = {"news", "events", "people", "taggit", "redirects", "sites"}
 NOT_PUBLIC_MODELS = {"events.participantexport"}
@@ -187,14 +198,23 @@ class AnonymousPageCacheMiddleware:
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 patch_cache_control(response, private=True)  # previews never go to a shared cache
             return response
-        generation = current_generation()
-        key = page_key(request, generation)
-        entry = cache.get(key)
+        try:
+            generation = current_generation()
+            key = page_key(request, generation)
+            entry = cache.get(key)
+        except CACHE_DOWN as error:
+            # The site stays up without its cache (a Redis restart); invalidations still fail loudly.
+            logger.warning("Page cache unavailable: %s", error)
+            return self.get_response(request)
         if entry is not None and entry["until"] > now():
             response = _response(entry)
             response["X-Cache"] = "hit"
         else:
-            until = min(_valid_until(generation), now() + settings.PAGE_CACHE_SECONDS)
+            try:
+                until = min(_valid_until(generation), now() + settings.PAGE_CACHE_SECONDS)
+            except CACHE_DOWN as error:
+                logger.warning("Page cache unavailable: %s", error)
+                return self.get_response(request)
             response = self.get_response(request)
             if request.method != "GET" or not is_storable(response):
                 return response
@@ -202,7 +222,10 @@ class AnonymousPageCacheMiddleware:
             entry["until"] = until
             timeout = int(entry["until"] - now())
             if timeout >= 1:
-                cache.set(key, entry, timeout)
+                try:
+                    cache.set(key, entry, timeout)
+                except CACHE_DOWN as error:
+                    logger.warning("Page cache unavailable: %s", error)
             response["X-Cache"] = "miss"
         response["ETag"] = entry["etag"]
         response["Last-Modified"] = http_date(entry["last_modified"])

@@ -250,6 +250,15 @@ class RedisTests(PublicCacheTestCase):
         self.assertEqual(self.get(self.article.get_absolute_url(), if_none_match=self.get(self.article.get_absolute_url())["ETag"]).status_code, 304)
 
 
+class CacheDownTests(PublicCacheTestCase):
+    def test_pages_are_served_uncached_while_the_cache_server_is_down(self):
+        down = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+        with override_settings(CACHES=down), self.assertLogs("config.cache", "WARNING"):
+            response = self.get(reverse("news:article-list"))
+        self.assertContains(response, "Les terrils classés")
+        self.assertNotIn("X-Cache", response)
+
+
 class UnopenableStorage(FileSystemStorage):
     def open(self, name, mode="rb"):
         raise AssertionError(f"a page opened {name}")
