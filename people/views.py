@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
@@ -35,7 +35,9 @@ class PersonListView(ListView):
     context_object_name = "people"
 
     def get_queryset(self):
-        organisations = Organisation.objects.filter(members__is_public=True).distinct().order_by("name")
+        organisations = Organisation.objects.filter(
+            Exists(Person.objects.public().filter(organisation=OuterRef("pk")))
+        ).order_by("name")
         self.form = PersonFilterForm(self.request.GET or None, organisations=organisations)
         self.organisation = None
         people = Person.objects.public().select_related("organisation")
