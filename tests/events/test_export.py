@@ -1,7 +1,6 @@
 """The participant export file: format, order, injection, streaming, and its two row sources."""
 
 import csv
-import functools
 import io
 import shutil
 import subprocess
@@ -31,28 +30,11 @@ from events.models import ParticipantExport, Participation
 from people.models import Person
 from tests.factories import local, make_event, make_organisation, make_participation, make_person
 
-BASE_DIR = Path(__file__).resolve().parents[2]
-PART = BASE_DIR / "locale" / "parts" / "participant-export.po"
 HEADERS = [
     "Nom", "Prénom", "Organisation", "Fonction", "Rôle", "Intitulé de l'intervention",
     "Courriel", "Téléphone", "Statut", "Inscrit le", "Événement",
 ]
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
-
-
-@functools.cache
-def compiled_part() -> str:
-    directory = Path(tempfile.mkdtemp(prefix="bassin-locale-"))
-    (directory / "fr" / "LC_MESSAGES").mkdir(parents=True)
-    subprocess.run(["msgfmt", "-o", directory / "fr" / "LC_MESSAGES" / "django.mo", PART], check=True)
-    return str(directory)
-
-
-@pytest.fixture(autouse=True)
-def french_catalog(settings):
-    """This feature's French translations: its part of the catalogue until it is merged."""
-    if PART.exists():
-        settings.LOCALE_PATHS = [compiled_part(), *settings.LOCALE_PATHS]
 
 
 def export(participations=None, **kwargs) -> bytes:

@@ -17,7 +17,6 @@ from events.models import ParticipantExport, Participation
 from people.models import Person
 from tests.factories import make_event, make_participation, make_person, make_user
 
-from .test_export import french_catalog  # noqa: F401  (autouse fixture)
 
 
 def rows_of(response) -> list[list[str]]:
