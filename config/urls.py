@@ -3,9 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
 
-from config.converters import UnicodeSlugConverter
-
 from config import views as site_views
+from config.converters import UnicodeSlugConverter
 from config.sitemaps import SITEMAPS
 from events.calendar import EventCalendarView, UpcomingEventsCalendarView
 from events.feeds import UpcomingEventsAtomFeed, UpcomingEventsRssFeed

@@ -10,7 +10,6 @@ class _Placeholder(View):
 
 from config.robots import RobotsView  # noqa: E402,F401
 from config.search import SearchView  # noqa: E402,F401
-
 from config.tags import TagDetailView  # noqa: E402,F401
 
 

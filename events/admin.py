@@ -2,14 +2,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
-from django.urls import path
-from django.utils.http import content_disposition_header
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,8 +16,8 @@ from config.admin import PreloadedAutocompleteInlineMixin, PublishingAdminMixin,
 from config.paginators import EstimatedCountPaginator
 from config.templatetags.site_tags import event_dates, event_times
 
-from .forms import EventAdminForm, ProgrammeItemForm, zone_named
 from .exporters import ParticipantExporter, recorded, start_record
+from .forms import EventAdminForm, ProgrammeItemForm, zone_named
 from .models import Event, ParticipantExport, Participation, ProgrammeItem
 
 

@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) exports: one public event, and the upcoming events as a subscribable feed."""
 
-from datetime import timedelta, timezone as dt_timezone
+from datetime import timedelta
+from datetime import timezone as dt_timezone
 from urllib.parse import urlsplit
 
 import icalendar

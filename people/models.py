@@ -1,8 +1,8 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import ProtectedError
-from django.db.models.signals import pre_delete
 from django.db.models.functions import Lower
+from django.db.models.signals import pre_delete
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager

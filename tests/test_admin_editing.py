@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from config.publishing import Status

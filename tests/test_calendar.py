@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from config.publishing import Status
-from tests.factories import make_event, local
+from tests.factories import local, make_event
 
 SITE = urlsplit(settings.SITE_URL)  # the Site that migrations configure
 

@@ -101,7 +101,7 @@ class SearchTests(TestCase):
         response = self.search("congres")
         counts = {group.key: group.count for group in response.context["groups"]}
         self.assertEqual(counts, {"articles": 1, "events": 1, "people": 0})
-        self.assertContains(response, f"?q=congres&amp;type=events")
+        self.assertContains(response, "?q=congres&amp;type=events")
 
     def test_title_matches_rank_first(self):
         older = make_article(

@@ -6,8 +6,8 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from xml.etree import ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from django.db import connection

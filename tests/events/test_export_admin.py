@@ -18,7 +18,6 @@ from people.models import Person
 from tests.factories import make_event, make_participation, make_person, make_user
 
 
-
 def rows_of(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))

@@ -13,7 +13,6 @@ from django.test import TestCase
 from events.models import ParticipantExport, Participation
 from tests.factories import make_event, make_participation, make_person
 
-
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 

@@ -3,13 +3,13 @@ import re
 from datetime import timedelta
 
 from django.contrib.auth.models import Permission
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
-from django.test import TestCase
-from django.urls import reverse
-from django.utils import timezone
 
 from config.publishing import Status
 from events.models import Event, Participation, ProgrammeItem

@@ -53,7 +53,7 @@ class HomePageTests(TestCase):
         content = self.client.get(reverse("news:home")).content.decode()
         self.assertIn('<html lang="fr"', content)
         for name in ("news-rss", "news-atom", "events-rss", "events-atom"):
-            self.assertIn(f'rel="alternate"', content)
+            self.assertIn('rel="alternate"', content)
             self.assertIn(f'href="{reverse(name)}"', content)
         self.assertIn(f'action="{reverse("search")}"', content)
         self.assertIn('name="q"', content)

@@ -1,12 +1,19 @@
 """Nobody erases an event's history by deleting a person or an organisation."""
 
-from django.db.models import ProtectedError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.test import TestCase
 
 from events.models import Participation
 from people.models import Organisation, Person
-from tests.factories import make_event, make_organisation, make_participation, make_person, make_programme_item, make_user
+from tests.factories import (
+    make_event,
+    make_organisation,
+    make_participation,
+    make_person,
+    make_programme_item,
+    make_user,
+)
 
 PROTECTED = "objets liés et protégés suivants"
 

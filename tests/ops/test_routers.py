@@ -16,7 +16,6 @@ from people.models import Organisation, Person
 from tests.factories import make_article, make_user
 
 
-
 def routed():
     from django.conf import settings
 

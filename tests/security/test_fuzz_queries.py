@@ -2,10 +2,10 @@
 
 from urllib.parse import quote
 
+from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from django.test import Client
 from hypothesis.extra.django import TestCase
 
 from tests.factories import make_article, make_event, make_organisation, make_participation, make_person
