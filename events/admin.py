@@ -160,7 +160,7 @@ class EventAdmin(PublishingAdminMixin, admin.ModelAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(admin.ModelAdmin):
-    list_display = ["person", "event", "role", "status", "organisation", "talk_title"]
+    list_display = ["person", "role", "status", "event", "organisation", "talk_title"]
     list_editable = ["role", "status"]
     list_filter = ["role", "status", ("event__start", admin.DateFieldListFilter)]
     list_select_related = ["person", "event", "organisation"]
