@@ -193,15 +193,23 @@ class ProgrammeItem(models.Model):
 
 
 class ParticipationQuerySet(models.QuerySet):
+    def not_cancelled(self):
+        return self.exclude(status=Participation.Status.CANCELLED)
+
     def speaking(self):
         """Those who take the floor (speakers, panellists, moderators), not cancelled."""
-        return self.filter(role__in=Participation.SPEAKING_ROLES).exclude(
-            status=Participation.Status.CANCELLED
-        )
+        return self.filter(role__in=Participation.SPEAKING_ROLES).not_cancelled()
+
+    def contributing(self):
+        """Speakers and organisers, not cancelled: those an event page names."""
+        return self.filter(role__in=Participation.CONTRIBUTING_ROLES).not_cancelled()
+
+    def of_public_people(self):
+        return self.filter(person__is_public=True)
 
     def public(self):
         """Speaking roles of public people at published events: safe to show."""
-        return self.speaking().filter(person__is_public=True, event__in=Event.objects.published())
+        return self.speaking().of_public_people().filter(event__in=Event.objects.published())
 
 
 class Participation(models.Model):

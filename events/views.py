@@ -106,9 +106,8 @@ class EventDetailView(DetailView):
             ),
             Prefetch(
                 "participations",
-                queryset=Participation.objects.filter(role__in=Participation.CONTRIBUTING_ROLES)
-                .exclude(status=Participation.Status.CANCELLED)
-                .filter(person__is_public=True)
+                queryset=Participation.objects.contributing()
+                .of_public_people()
                 .select_related("person", "organisation")
                 .order_by("person__last_name", "person__first_name"),
                 to_attr="contributors",

@@ -79,3 +79,13 @@ class ParticipationRulesTests(TestCase):
         draft_event = make_event(status="draft")
         make_participation(event=draft_event)
         self.assertQuerySetEqual(Participation.objects.public(), [speaker])
+
+    def test_contributors_are_speakers_and_organisers_who_did_not_cancel(self):
+        event = make_event()
+        speaker = make_participation(event=event)
+        organiser = make_participation(event=event, role=Participation.Role.ORGANISER)
+        make_participation(event=event, role=Participation.Role.ATTENDEE)
+        make_participation(event=event, role=Participation.Role.ORGANISER, status=Participation.Status.CANCELLED)
+        self.assertQuerySetEqual(
+            Participation.objects.contributing().order_by("pk"), [speaker, organiser]
+        )
