@@ -10,6 +10,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.publishing import Status
+
 admin.site.site_header = format_lazy(_("{site} – administration"), site=settings.SITE_NAME)
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = _("Website content")
@@ -53,7 +55,7 @@ class PublishingAdminMixin:
 
     @admin.display(description=_("Visibility"), ordering="published_at")
     def visibility(self, obj):
-        if obj.status != "published":
+        if obj.status != Status.PUBLISHED:
             return _("Draft")
         if not obj.is_public:
             return _("Scheduled")
