@@ -19,11 +19,18 @@ Only anonymous requests use the cache: a request carrying a session or messages 
 (staff, previews) is never answered from it and never fills it. Responses that set a
 cookie, are private, or vary on anything but the language are never stored.
 Hits and misses alike answer conditional GETs (ETag, Last-Modified) with 304.
+
+Each process also keeps the pages of the current generation it has served in its own memory
+(``LocalPages``, bounded by ``PAGE_CACHE_LOCAL_BYTES``): a hit then costs one small round
+trip to the shared cache, to read the generation, instead of fetching and unpickling the page.
+The generation is still read on every request, so a change shows at once in every process.
 """
 
 import hashlib
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 from datetime import datetime
 
 from django.conf import settings
@@ -32,7 +39,6 @@ from django.db import connection, transaction
 from django.db.models import Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
@@ -140,17 +146,12 @@ def _valid_until(generation: str) -> float:
 # The middleware
 
 
-def is_cacheable_request(request) -> bool:
+def is_cacheable_request(request, uncached_prefixes: tuple[str, ...]) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     if any(name in request.COOKIES for name in PRIVATE_COOKIES) or "HTTP_AUTHORIZATION" in request.META:
         return False
-    path = request.path_info
-    return not any(path.startswith(prefix) for prefix in _uncached_prefixes())
-
-
-def _uncached_prefixes() -> tuple[str, ...]:
-    return (reverse("admin:index"), settings.STATIC_URL, settings.MEDIA_URL, *settings.PAGE_CACHE_EXEMPT)
+    return not request.path_info.startswith(uncached_prefixes)
 
 
 def page_key(request, generation: str) -> str:
@@ -186,14 +187,62 @@ def _response(entry: dict) -> HttpResponse:
     return response
 
 
+class LocalPages:
+    """The pages of one generation that this process has served, least recently used first out.
+
+    Emptied as soon as a request reads another generation; at most ``max_bytes`` of content,
+    and no page above an eighth of it (one huge page does not push out all the others).
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._generation = None
+        self._entries: OrderedDict[str, dict] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, generation: str, key: str) -> dict | None:
+        with self._lock:
+            if generation != self._generation:
+                self._generation, self._bytes = generation, 0
+                self._entries.clear()
+                return None
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, generation: str, key: str, entry: dict) -> None:
+        size = len(entry["content"])
+        if size > self.max_bytes // 8:
+            return
+        with self._lock:
+            if generation != self._generation:
+                return
+            if (replaced := self._entries.pop(key, None)) is not None:
+                self._bytes -= len(replaced["content"])
+            self._entries[key] = entry
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _key, evicted = self._entries.popitem(last=False)
+                self._bytes -= len(evicted["content"])
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 class AnonymousPageCacheMiddleware:
     """See the module's docstring."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.local = LocalPages(settings.PAGE_CACHE_LOCAL_BYTES)
+        self.uncached_prefixes = (
+            "/" + settings.ADMIN_URL, settings.STATIC_URL, settings.MEDIA_URL, *settings.PAGE_CACHE_EXEMPT,
+        )
 
     def __call__(self, request):
-        if not is_cacheable_request(request):
+        if not is_cacheable_request(request, self.uncached_prefixes):
             response = self.get_response(request)
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 patch_cache_control(response, private=True)  # previews never go to a shared cache
@@ -201,7 +250,9 @@ class AnonymousPageCacheMiddleware:
         try:
             generation = current_generation()
             key = page_key(request, generation)
-            entry = cache.get(key)
+            entry = self.local.get(generation, key)
+            if entry is None and (entry := cache.get(key)) is not None:
+                self.local.put(generation, key, entry)
         except CACHE_DOWN as error:
             # The site stays up without its cache (a Redis restart); invalidations still fail loudly.
             logger.warning("Page cache unavailable: %s", error)
@@ -224,6 +275,7 @@ class AnonymousPageCacheMiddleware:
             if timeout >= 1:
                 try:
                     cache.set(key, entry, timeout)
+                    self.local.put(generation, key, entry)
                 except CACHE_DOWN as error:
                     logger.warning("Page cache unavailable: %s", error)
             response["X-Cache"] = "miss"

@@ -155,7 +155,7 @@ MAX_IMAGE_UPLOAD_BYTES = 15 * 1024 * 1024
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        {"BACKEND": "config.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "site"}
     )
@@ -257,6 +257,8 @@ MIDDLEWARE.insert(
 )
 # An upper bound only: any change of content empties the page cache at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+# Pages each process also keeps in its own memory, in bytes of content (0 keeps none).
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(8 * 1024 * 1024)))
 # Paths never cached (besides the admin, static and media files).
 PAGE_CACHE_EXEMPT = ["/bench/", "/robots.txt"]
 # A trivial view at /bench/ping, for the load benchmark's ceiling (bench/load.py).

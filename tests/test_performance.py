@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from config.cache import GENERATION_KEY, next_scheduled_change
+from config.cache import GENERATION_KEY, LocalPages, next_scheduled_change
 from config.publishing import Status
 from events.models import Participation
 from news.models import Article
@@ -223,7 +223,7 @@ def resubmit_changelist(response) -> dict:
 @override_settings(
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/14",
             "KEY_PREFIX": "bassin-tests",
         }
@@ -250,9 +250,65 @@ class RedisTests(PublicCacheTestCase):
         self.assertEqual(self.get(self.article.get_absolute_url(), if_none_match=self.get(self.article.get_absolute_url())["ETag"]).status_code, 304)
 
 
+    def test_a_worker_serves_its_own_copy_but_reads_the_generation_on_every_request(self):
+        url = reverse("news:article-list")
+        self.get(url)
+        shared = cache._cache.get_client()
+        pages = [key for key in shared.scan_iter("*pages:*") if not key.decode().endswith(GENERATION_KEY)]
+        self.assertTrue(pages)
+        shared.delete(*pages)  # only this process's copy is left
+        self.assertEqual(self.get(url)["X-Cache"], "hit")
+        cache.clear()  # a flush of Redis, a new generation: the process's copy is dropped with it
+        self.assertEqual(self.get(url)["X-Cache"], "miss")
+
+    def test_one_client_serves_every_call(self):
+        self.assertIs(cache._cache.get_client(), cache._cache.get_client(write=True))
+
+
+class LocalPagesTests(TestCase):
+    def entry(self, size: int) -> dict:
+        return {"content": b"x" * size}
+
+    def test_a_new_generation_empties_it(self):
+        pages = LocalPages(max_bytes=1000)
+        pages.get("one", "home")
+        pages.put("one", "home", self.entry(10))
+        self.assertIsNotNone(pages.get("one", "home"))
+        self.assertIsNone(pages.get("two", "home"))
+        pages.put("one", "home", self.entry(10))  # rendered before the change, stored after it
+        self.assertIsNone(pages.get("two", "home"))
+        self.assertEqual(len(pages), 0)
+
+    def test_the_least_recently_used_pages_leave_first_and_the_budget_holds(self):
+        pages = LocalPages(max_bytes=800)
+        pages.get("one", "")
+        for name in "abcdefgh":
+            pages.put("one", name, self.entry(100))
+        pages.get("one", "a")  # used again: kept
+        pages.put("one", "i", self.entry(100))
+        self.assertIsNone(pages.get("one", "b"))
+        self.assertIsNotNone(pages.get("one", "a"))
+        self.assertEqual(len(pages), 8)
+        pages.put("one", "a", self.entry(50))  # replaced, counted once
+        pages.put("one", "j", self.entry(100))
+        self.assertEqual(len(pages), 8)
+
+    def test_no_page_takes_more_than_an_eighth_of_it(self):
+        pages = LocalPages(max_bytes=800)
+        pages.get("one", "")
+        pages.put("one", "sitemap", self.entry(101))
+        self.assertIsNone(pages.get("one", "sitemap"))
+
+    @override_settings(PAGE_CACHE_LOCAL_BYTES=0)
+    def test_it_can_be_turned_off(self):
+        article = make_article(title="Les terrils classés")
+        self.client.get(article.get_absolute_url())
+        self.assertEqual(self.client.get(article.get_absolute_url())["X-Cache"], "hit")  # from the shared cache
+
+
 class CacheDownTests(PublicCacheTestCase):
     def test_pages_are_served_uncached_while_the_cache_server_is_down(self):
-        down = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+        down = {"default": {"BACKEND": "config.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
         with override_settings(CACHES=down), self.assertLogs("config.cache", "WARNING"):
             response = self.get(reverse("news:article-list"))
         self.assertContains(response, "Les terrils classés")

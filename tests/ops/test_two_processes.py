@@ -98,7 +98,7 @@ class TwoAppServersTests(TransactionTestCase):
         article = make_article(title="Ordre du jour du comité")
         make_user(username="redactrice", password="two servers, one truth", is_superuser=True)
         first, second = self.ports
-        for _ in range(2):  # the second visit may come from the shared page cache
+        for _ in range(2):  # the second visit comes from the page cache: Redis, and the worker's own memory
             self.assertIn("Ordre du jour du comité", self.page(second, article.get_absolute_url()))
             self.assertIn("Ordre du jour du comité", self.page(second, "/"))
 
