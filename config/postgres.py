@@ -1,10 +1,13 @@
-"""Migration operations for indexes that only PostgreSQL has (full-text GIN expression indexes).
+"""Indexes that only PostgreSQL has (full-text and trigram GIN indexes), and their migration operation.
 
 The index is part of the model's state on every database, so that migrations stay in step;
 it is created in the database on PostgreSQL only. SQLite, for development, has no such search.
 """
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import migrations
+from django.db.models import TextField
+from django.db.models.functions import Cast, Upper
 
 
 class AddIndexOnPostgreSQL(migrations.AddIndex):
@@ -18,3 +21,13 @@ class AddIndexOnPostgreSQL(migrations.AddIndex):
 
     def describe(self):
         return super().describe() + " (PostgreSQL only)"
+
+
+def substring_index(field: str, name: str) -> GinIndex:
+    """A trigram index serving the admin's search, ``field__icontains`` (PostgreSQL only).
+
+    Django writes ``icontains`` as ``UPPER("field"::text) LIKE UPPER('%term%')``; this indexes
+    that very expression with pg_trgm's operator class (config/migrations/0003_trigram.py).
+    Add it with ``AddIndexOnPostgreSQL``.
+    """
+    return GinIndex(OpClass(Upper(Cast(field, TextField())), name="gin_trgm_ops"), name=name)

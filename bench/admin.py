@@ -1,0 +1,152 @@
+"""The admin at scale: change lists, filters, searches and autocompletes, timed on the load dataset.
+
+    .venv/bin/python bench/admin.py                    # the issue's sizes (shared with bench/load.py)
+    .venv/bin/python bench/admin.py --articles 2000 --events 200 --people 1000 --participations 20000
+
+Prepares DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bassin_load) as bench/load.py
+does (migrate, generate_bulk tops it up, collectstatic), then, in this process with the
+production settings (DEBUG=0), logs in a superuser and requests each admin page through
+Django's test client: once cold, then --repeat times. Prints the first and the median time,
+the number of queries and the slowest query of each page.
+
+Exits 1 when a page answers anything but 200, or its median time reaches --limit (500 ms by
+default: "well under a second"). Times are the server's alone: no network, no browser.
+"""
+
+import argparse
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bassin_load"
+
+
+def prepare(env: dict, args) -> None:
+    sys.path.insert(0, str(BASE_DIR / "bench"))
+    from load import ensure_database
+
+    ensure_database(env["DATABASE_URL"])
+    for command in (
+        ["migrate", "--verbosity", "0"],
+        ["generate_bulk", f"--articles={args.articles}", f"--events={args.events}",
+         f"--people={args.people}", f"--participations={args.participations}"],
+        ["collectstatic", "--noinput", "--verbosity", "0"],
+    ):
+        subprocess.run([sys.executable, "manage.py", *command], env=env, cwd=BASE_DIR, check=True)
+
+
+def admin_pages() -> dict[str, str]:
+    """What a communications officer opens, with words taken from the data itself."""
+    from django.urls import reverse
+
+    from events.models import Event, Participation
+    from people.models import Person
+
+    person = Person.objects.filter(participations__isnull=False).order_by("pk").first()
+    event = Event.objects.filter(participations__isnull=False).order_by("pk").first()
+    word = event.title.split()[0]
+    participations = reverse("admin:events_participation_changelist")
+    people = reverse("admin:people_person_changelist")
+    articles = reverse("admin:news_article_changelist")
+    events = reverse("admin:events_event_changelist")
+    autocomplete = reverse("admin:autocomplete")
+
+    def q(url, **params):
+        return url + "?" + urlencode(params)
+
+    return {
+        "articles": articles,
+        "articles, page 500": q(articles, p=499),
+        "articles, drafts": q(articles, status__exact="draft"),
+        "articles, search": q(articles, q="friches"),
+        "articles, search (rare)": q(articles, q="zzqx"),
+        "events": events,
+        "events, search": q(events, q=word),
+        "participations": participations,
+        "participations, one event": q(participations, event__id__exact=event.pk),
+        "participations, speakers": q(participations, role__exact=Participation.Role.SPEAKER),
+        "participations, last name": q(participations, q=person.last_name),
+        "participations, full name": q(participations, q=f"{person.first_name} {person.last_name}"),
+        "participations, event word": q(participations, q=word),
+        "participations, no match": q(participations, q="zzqx"),
+        "people": people,
+        "people, search": q(people, q=person.last_name),
+        "person, change form": reverse("admin:people_person_change", args=[person.pk]),
+        "event, change form": reverse("admin:events_event_change", args=[event.pk]),
+        "autocomplete, person": q(autocomplete, app_label="events", model_name="participation",
+                                  field_name="person", term=person.last_name[:3]),
+        "autocomplete, event": q(autocomplete, app_label="events", model_name="participation",
+                                 field_name="event", term=word[:4]),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--participations", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--limit", type=float, default=500.0, help="milliseconds, median")
+    args = parser.parse_args()
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_URL),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "testserver",
+        "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "bench-media")),
+        "STATIC_ROOT": os.environ.get("STATIC_ROOT", str(BASE_DIR / "var" / "bench-static")),
+    }
+    env.pop("REDIS_URL", None)
+    prepare(env, args)
+    os.environ.update(env)
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(user)
+
+    failures = []
+    print(f"{'page':<28} {'first ms':>9} {'median ms':>10} {'queries':>8} {'slowest query ms':>17}")
+    for name, url in admin_pages().items():
+        times = []
+        for _ in range(1 + args.repeat):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+        slowest = max((float(query["time"]) * 1000 for query in queries.captured_queries), default=0)
+        median = statistics.median(times[1:])
+        print(f"{name:<28} {times[0]:>9.0f} {median:>10.0f} {len(queries.captured_queries):>8} {slowest:>17.0f}")
+        if response.status_code != 200:
+            failures.append(f"{name}: answered {response.status_code} ({url})")
+        if median >= args.limit:
+            failures.append(f"{name}: {median:.0f} ms ≥ {args.limit:.0f} ms ({url})")
+    if failures:
+        print("\nTARGETS MISSED:\n  " + "\n  ".join(failures))
+        return 1
+    print(f"\nEvery page under {args.limit:.0f} ms.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

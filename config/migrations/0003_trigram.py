@@ -1,0 +1,18 @@
+"""pg_trgm, for the trigram indexes that serve the admin's searches (config.postgres.substring_index).
+
+A trusted extension since PostgreSQL 13: the database's owner may create it. Like unaccent
+(0001), it stays when the migration is reversed: other objects may use it. Nothing on SQLite.
+(Django's TrigramExtension operation queries pg_extension when reversed, even on SQLite.)
+"""
+
+from django.db import migrations
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("config", "0002_site_domain_from_settings")]
+    operations = [migrations.RunPython(create, migrations.RunPython.noop, elidable=False)]
