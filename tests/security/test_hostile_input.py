@@ -444,6 +444,9 @@ class CsrfTests(TestCase):
     def test_admin_login_without_token(self):
         response = self.client.post("/admin/login/", {"username": self.editor.username, "password": "mot-de-passe-solide-2025"})
         self.assertEqual(response.status_code, 403)
+        self.assertContains(response, "Le formulaire n’a pas pu être envoyé", status_code=403)
+        self.assertContains(response, "autorisez les cookies pour ce site", status_code=403)  # none was sent
+        self.assertContains(response, 'rel="stylesheet"', status_code=403)  # the site's page, no inline style
 
     def test_admin_save_without_token(self):
         self.client.force_login(self.editor)
@@ -457,6 +460,17 @@ class CsrfTests(TestCase):
         self.assertEqual(response.status_code, 403)
         self.assertTrue(Article.objects.published().exists())
 
+    def test_a_stale_form_says_to_reload_it(self):
+        self.client.cookies["csrftoken"] = "a" * 32  # a cookie, not the one the form was made with
+        data = {"csrfmiddlewaretoken": "b" * 32, "username": self.editor.username, "password": "mot-de-passe-solide-2025"}
+        response = self.client.post("/admin/login/", data)
+        self.assertContains(response, "rechargez la page du formulaire", status_code=403)
+
+    def test_a_page_outside_ones_permissions_says_so_in_french(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(f"/admin/news/article/{self.article.pk}/delete/")  # editors may not delete
+        self.assertContains(response, "Accès refusé", status_code=403)
+
     def test_logout_without_token(self):
         self.client.force_login(self.editor)
         self.assertEqual(self.client.post("/admin/logout/").status_code, 403)
@@ -467,7 +481,8 @@ class HostileRequestTests(TestCase):
     """Odd requests are client errors."""
 
     def test_a_forged_host_header(self):
-        self.assertEqual(self.client.get("/", headers={"host": "evil.example"}).status_code, 400)
+        response = self.client.get("/", headers={"host": "evil.example"})
+        self.assertContains(response, "Requête invalide", status_code=400)
 
     def test_a_nul_byte_in_a_slug(self):
         self.assertEqual(self.client.get("/actualites/abc%00def/").status_code, 404)
