@@ -6,7 +6,7 @@ it is created in the database on PostgreSQL only. SQLite, for development, has n
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import migrations
-from django.db.models import TextField
+from django.db.models import Lookup, TextField
 from django.db.models.functions import Cast, Upper
 
 
@@ -31,3 +31,19 @@ def substring_index(field: str, name: str) -> GinIndex:
     Add it with ``AddIndexOnPostgreSQL``.
     """
     return GinIndex(OpClass(Upper(Cast(field, TextField())), name="gin_trgm_ops"), name=name)
+
+
+class EqualsAny(Lookup):
+    """``lhs = ANY(rhs)``, for a column against ``ArraySubquery(...)``.
+
+    Inside an OR, ``IN (SELECT ...)`` makes PostgreSQL read every row and probe a hashed
+    subplan; ``= ANY(ARRAY(SELECT ...))`` is computed once and then served by the column's
+    index, so the OR becomes a combination of index scans.
+    """
+
+    lookup_name = "equals_any"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
 from django.db import connection
@@ -24,6 +25,8 @@ from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
+
+from config.postgres import EqualsAny
 
 SEARCH_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
@@ -37,6 +40,10 @@ LIGATURES = str.maketrans(
     {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d"}
 )
 WORD = re.compile(r"\w+")
+# A word of one letter is a French stop word (l', d', y...), but for « à »: once its accent is
+# stripped it is "a", which is no stop word and is in nearly every text (counting the matches
+# of "a" among 100,000 articles read them all: 9 s). PostgreSQL's search leaves them out.
+LONE_LETTER = re.compile(r"(?<![\w'’])\w(?![\w'’])")
 
 
 def clean_query(raw: str | None) -> str:
@@ -113,7 +120,12 @@ ORGANISATIONS = Source(
 
 
 def _member_of_matching_organisation(match, query: str) -> Q:
-    return Q(organisation__in=match(ORGANISATIONS.public(), ORGANISATIONS, query).values("pk"))
+    organisations = match(ORGANISATIONS.public(), ORGANISATIONS, query).values("pk")
+    if connection.vendor == "postgresql":
+        # Served by the index on people's organisation, beside their own full-text index:
+        # 0.4 ms instead of 200 ms for 50,000 people (see EqualsAny).
+        return Q(EqualsAny(F("organisation_id"), ArraySubquery(organisations)))
+    return Q(organisation__in=organisations)
 
 
 SOURCES = {
@@ -148,6 +160,9 @@ SOURCES = {
 
 
 def _postgres_match(queryset: QuerySet, source: Source, query: str, *, ranked: bool = False) -> QuerySet:
+    query = LONE_LETTER.sub(" ", query)
+    if not WORD.search(query):
+        return queryset.none()
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     matched = queryset.annotate(search=source.vector())
     condition = Q(search=search_query)

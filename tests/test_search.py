@@ -193,6 +193,14 @@ class SearchTests(TestCase):
         self.assertIn("test_article_search_idx", matching(SOURCES["articles"], "quebec", ranked=False).explain())
 
     @on_postgresql
+    def test_a_lone_letter_is_no_search_word_on_postgresql(self):
+        article = make_article(title="Rendez-vous à Lens", body="<p>À la base 11/19, à Loos-en-Gohelle.</p>")
+        self.assertEqual(self.search("à").context["total"], 0)  # "a" once unaccented: in nearly every text
+        self.assertEqual(self.search("a").context["total"], 0)
+        self.assertEqual(found(self.search("à Lens"), "articles"), [article.title])
+        self.assertEqual(found(self.search("l'11/19"), "articles"), [article.title])
+
+    @on_postgresql
     def test_websearch_syntax_on_postgresql(self):
         self.assertEqual(found(self.search('"friches industrielles"'), "events"), [self.congress.title])
         self.assertEqual(found(self.search("friches -congrès"), "events"), [])
