@@ -39,6 +39,7 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -48,6 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 PG = "postgres://postgres@127.0.0.1:5432"
+# Django's records (config/settings.py) and gunicorn's start with the time, to the second, and its offset.
+LOG_TIME = re.compile(r"^\[?(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4})\]? ")
 
 
 @dataclass
@@ -304,6 +307,8 @@ def main():
         "SITE_URL": f"http://127.0.0.1:{args.port}", "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     env.setdefault("GUNICORN_ACCESS_LOG", "")  # config/gunicorn.py: no access log, errors only
+    # The same workers from start to end: the memory drift is theirs, not a fresh worker's.
+    env["GUNICORN_MAX_REQUESTS"] = "0"
     env.pop("REDIS_URL", None)
     if url := redis_url(args.redis_db):
         env["REDIS_URL"] = url
@@ -360,6 +365,7 @@ def main():
                    for _ in range(args.readers)]
         threads.append(threading.Thread(target=editor_loop, args=(editor, pks, stop, results, args.edit_pause), daemon=True))
         begin = time.monotonic()
+        wall_begin = time.time()  # the log's timestamps are wall-clock times
         for thread in threads:
             thread.start()
 
@@ -430,13 +436,19 @@ def main():
     failed_saves_outside = [s for s in results.saves if s[1] != 302 and outside(s[0], s[0])]
 
     output.close()
-    log_text = "\n".join(p.read_text(errors="replace") for p in (gunicorn_log, scratch / "django.log") if p.exists())
-    log_errors = [line for line in log_text.splitlines()
-                  if re.search(r"\[(ERROR|CRITICAL)\]|WORKER TIMEOUT|^Internal Server Error|^\S*Error: ", line)]
+    log_errors = []  # (seconds since the start, line): a traceback's lines take the time of its record
+    for path in (gunicorn_log, scratch / "django.log"):
+        logged_at = None
+        for line in (path.read_text(errors="replace").splitlines() if path.exists() else []):
+            if stamp := LOG_TIME.match(line):
+                logged_at = datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S %z").timestamp() - wall_begin
+            if re.search(r"\[(ERROR|CRITICAL)\]|WORKER TIMEOUT|ERROR django\.request|^\S*Error: ", line):
+                log_errors.append((logged_at, LOG_TIME.sub("", line)))
+    # The log's times are to the second: a record belongs to the window when its second overlaps it.
+    log_outside = [line for at, line in log_errors if at is None or outside(at + begin - 1, at + begin + 1)]
     log_kinds = {}
-    for line in log_errors:
-        kind = "Internal Server Error (any page)" if line.startswith("Internal Server Error") else line[:100]
-        kind = re.sub(r"\d+", "N", kind)
+    for _, line in log_errors:
+        kind = re.sub(r"\d+", "N", re.sub(r"^\[\d+\] ERROR django\.request: ", "", line)[:100])
         log_kinds[kind] = log_kinds.get(kind, 0) + 1
     drift = (rss_end - rss_first_minute) / rss_first_minute if rss_first_minute else float("nan")
 
@@ -462,6 +474,7 @@ def main():
         "gunicorn_master_alive": server_alive,
         "workers_replaced": len(first_workers - end_workers),
         "log_error_lines": len(log_errors),
+        "log_error_lines_outside_window": len(log_outside),
         "log_errors_by_kind": log_kinds,
         "rss_first_minute_mib": round((rss_first_minute or 0) / 1024, 1),
         "rss_end_mib": round(rss_end / 1024, 1),
@@ -477,6 +490,8 @@ def main():
     print(json.dumps(report, indent=2))
     for h in non_2xx[:10]:
         print(f"outside the window: {h.status} {h.path}")
+    for line in log_outside[:10]:
+        print(f"in the log, outside the window: {line}")
 
     missed = []
     if errors_5xx or no_answer:
@@ -485,6 +500,10 @@ def main():
         missed.append("no recovery after the restart")
     if not server_alive:
         missed.append("gunicorn died")
+    if first_workers - end_workers:
+        missed.append("workers died and were replaced")
+    if log_outside:
+        missed.append("errors in the log outside the restart window")
     if not drift < 0.10:
         missed.append("memory drift of 10 % or more")
     if lost or failed_saves_outside:
