@@ -8,7 +8,8 @@ if needed, tops it up with ``generate_bulk`` (a second run reuses it), collects 
 starts gunicorn with config/gunicorn.py on 127.0.0.1 with the production settings (DEBUG=0,
 HTTPS=0, a fresh SECRET_KEY, REDIS_URL=redis://127.0.0.1:6379/1, BENCH_PING=1 for the trivial
 view /bench/ping), then runs wrk against the trivial view and each page, and prints requests/s,
-p50, p99, non-2xx responses and the ratio to the trivial view.
+p50, p99, non-2xx responses, the ratio to the trivial view and the time of the first visit (a
+cache miss, for information: no target).
 
 Exits 1 when a target is missed: each page at least 0.5 × the trivial view's requests/s,
 p99 under 100 ms, no non-2xx response and no socket error. Needs wrk (Debian: apt-get install wrk)
@@ -85,13 +86,16 @@ def wait_until_up(url: str, seconds: int = 60) -> None:
     raise SystemExit(f"gunicorn did not answer {url} within {seconds} s")
 
 
-def status_of(url: str) -> int:
-    request = urllib.request.Request(url)
+def first_visit(url: str) -> tuple[int, float]:
+    """Status and milliseconds of one request: the first visitor's, a cache miss."""
+    started = time.perf_counter()
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
+        with urllib.request.urlopen(urllib.request.Request(url), timeout=60) as response:
+            response.read()
+            status = response.status
     except urllib.error.HTTPError as error:
-        return error.code
+        status = error.code
+    return status, (time.perf_counter() - started) * 1000
 
 
 def to_ms(value: str) -> float:
@@ -168,12 +172,12 @@ def main() -> int:
     try:
         wait_until_up(base + "/bench/ping")
         targets = {"trivial view": "/bench/ping", **pages}
-        statuses = {name: status_of(base + path) for name, path in targets.items()}  # the first visitors
+        firsts = {name: first_visit(base + path) for name, path in targets.items()}  # cache misses
         for path in targets.values():  # every worker and thread connected and warm: the steady state
             wrk(base + path, connections=args.connections, threads=args.threads, duration=args.warmup)
         for name, path in targets.items():
             result = wrk(base + path, connections=args.connections, threads=args.threads, duration=args.duration)
-            result["status"] = statuses[name]
+            result["status"], result["first_ms"] = firsts[name]
             results[name] = result
     finally:
         server.terminate()
@@ -181,11 +185,12 @@ def main() -> int:
 
     ceiling = results["trivial view"]["rps"]
     print(f"\n{args.connections} connections, {args.duration} s per page, {os.cpu_count()} CPUs\n")
-    print(f"{'page':<14} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'ratio':>6}  path")
+    print(f"{'page':<14} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'ratio':>6} {'1st ms':>7}  path")
     for name, r in results.items():
         ratio = r["rps"] / ceiling
         path = "/bench/ping" if name == "trivial view" else pages[name]
-        print(f"{name:<14} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['non_2xx']:>8} {ratio:>6.2f}  {path}")
+        print(f"{name:<14} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['non_2xx']:>8} {ratio:>6.2f} "
+              f"{r['first_ms']:>7.0f}  {path}")
         if r["status"] != 200:
             failures.append(f"{name}: answered {r['status']}, not 200")
         if r["non_2xx"] or r["socket_errors"]:
