@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import BadRequest
 from django.forms import Media
-from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from js_asset import Media as NoncedMedia
 
@@ -65,5 +65,5 @@ class RejectNulBytesMiddleware:
     def __call__(self, request):
         raw = request.META.get("QUERY_STRING", "")
         if request.path.startswith(self.admin_prefix) and ("%00" in raw or "\x00" in raw):
-            return HttpResponseBadRequest("NUL bytes are not allowed in the address.")
+            raise BadRequest("NUL bytes are not allowed in the address.")  # Django answers with 400.html
         return self.get_response(request)

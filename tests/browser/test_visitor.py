@@ -16,6 +16,7 @@ from tests.factories import (
     make_participation,
     make_person,
     make_programme_item,
+    make_user,
     uploaded_image,
 )
 
@@ -196,3 +197,37 @@ def test_demo_content_looks_right(site, screenshot, db):
         expect(site.locator(".event__when-where")).to_contain_text("2025")
         screenshot("demo-event")
     assert site.problems == []
+
+
+def test_error_pages_speak_french_in_the_site_layout(site, screenshot, db):
+    make_user(username="redaction", password="mot-de-passe-solide-2025", group="Communication")
+    article = make_article(title="Les terrils classés")
+
+    site.goto(site.base_url + "/admin/login/")
+    site.context.clear_cookies()  # the form's cookie is gone: a stale form, a privacy setting
+    site.fill("#id_username", "redaction")
+    site.fill("#id_password", "mot-de-passe-solide-2025")
+    with site.expect_navigation() as navigation:
+        site.locator("input[type=submit]").click()
+    assert navigation.value.status == 403
+    expect(site.locator("h1")).to_have_text("Le formulaire n’a pas pu être envoyé")
+    expect(site.locator("main")).to_contain_text("autorisez les cookies pour ce site")
+    screenshot("403-csrf")
+
+    site.goto(site.base_url + "/admin/login/")
+    site.fill("#id_username", "redaction")
+    site.fill("#id_password", "mot-de-passe-solide-2025")
+    site.locator("input[type=submit]").click()
+    expect(site.locator("#site-name")).to_be_visible()
+    response = site.goto(site.base_url + f"/admin/news/article/{article.pk}/delete/")  # editors may not delete
+    assert response.status == 403
+    expect(site.locator("h1")).to_have_text("Accès refusé")
+    expect(site.locator("main a")).to_have_text("Retour à l’administration")
+    screenshot("403")
+
+    response = site.goto(site.base_url + "/admin/news/article/?q=a%00b")
+    assert response.status == 400
+    expect(site.locator("h1")).to_have_text("Requête invalide")
+    screenshot("400")
+    # The browser reports each error page's own status; nothing else went wrong.
+    assert [p for p in site.problems if "the server responded with a status of 40" not in p] == []
