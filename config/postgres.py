@@ -1,7 +1,9 @@
-"""Indexes that only PostgreSQL has (full-text and trigram GIN indexes), and their migration operation.
+"""What only PostgreSQL has: full-text and trigram GIN indexes, their migration operation, and
+the ``= ANY(ARRAY(...))`` lookup that lets its planner use them inside an OR.
 
-The index is part of the model's state on every database, so that migrations stay in step;
-it is created in the database on PostgreSQL only. SQLite, for development, has no such search.
+Such an index is part of the model's state on every database, so that migrations stay in
+step; it is created in the database on PostgreSQL only. SQLite, for development, has no such
+search.
 """
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
