@@ -1,11 +1,12 @@
 """Small builders for test data: make_x(**overrides) saves and returns one object."""
 
+import importlib
 import io
 import itertools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -103,6 +104,17 @@ def make_user(*, group: str | None = None, **overrides) -> User:
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def communication_group() -> Group:
+    """The group a migration made; transactional tests (the browser's) flush it: made again the same way."""
+    migration = importlib.import_module("people.migrations.0002_communication_group")
+    group, _ = Group.objects.get_or_create(name=migration.GROUP)
+    wanted = [*migration.codenames(), ("events", "view_participantexport")]
+    group.permissions.set(
+        [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in wanted]
+    )
+    return group
 
 
 def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (1600, 900), color=(40, 90, 140), exif=None) -> bytes:

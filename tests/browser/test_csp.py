@@ -1,16 +1,14 @@
 """The Content-Security-Policy is enforced and nothing on the site or in the editors' admin breaks it."""
 
-import importlib
-
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from config.publishing import Status
 from events.models import Participation
 from news.models import Article
 from tests.factories import (
+    communication_group,
     make_article,
     make_event,
     make_organisation,
@@ -26,17 +24,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "mot-de-passe-solide-2025"
 LISTEN = """() => document.addEventListener("securitypolicyviolation",
     e => window.reportViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} in ${e.sourceFile}:${e.lineNumber}`))"""
-
-
-def communication_group():
-    """The group a migration made; transactional tests flush it, so it is made again the same way."""
-    migration = importlib.import_module("people.migrations.0002_communication_group")
-    group, _ = Group.objects.get_or_create(name=migration.GROUP)
-    wanted = [*migration.codenames(), ("events", "view_participantexport")]
-    group.permissions.set(
-        [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in wanted]
-    )
-    return group
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from config.publishing import Status
 from events.models import Event, Participation, ProgrammeItem
 from tests.factories import (
+    communication_group,
     local,
     make_article,
     make_event,
@@ -200,6 +201,7 @@ def test_demo_content_looks_right(site, screenshot, db):
 
 
 def test_error_pages_speak_french_in_the_site_layout(site, screenshot, db):
+    communication_group()
     make_user(username="redaction", password="mot-de-passe-solide-2025", group="Communication")
     article = make_article(title="Les terrils classés")
 
