@@ -127,7 +127,11 @@ def screenshot(site):
         assert site.evaluate(AUDIT) == [], f"accessibility problems on {name}"
         for width in WIDTHS:
             site.set_viewport_size({"width": width, "height": 900})
-            overflow = site.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            # Measured once the new width is laid out (two frames), not mid-resize on a busy machine.
+            overflow = site.evaluate("""async () => {
+                for (let i = 0; i < 2; i++) await new Promise(done => requestAnimationFrame(done));
+                return document.documentElement.scrollWidth - document.documentElement.clientWidth;
+            }""")
             assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
             # Lazy images load only once scrolled into view: walk down the page first.
             site.evaluate("""async () => {
