@@ -25,9 +25,31 @@ from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bassin_load"
+# The production settings, in this process: DEBUG off, no Redis (the page cache is emptied at will).
+BENCH_ENV = {
+    "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_URL),
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DEBUG": "0",
+    "HTTPS": "0",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "testserver",
+    "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "bench-media")),
+    "STATIC_ROOT": os.environ.get("STATIC_ROOT", str(BASE_DIR / "var" / "bench-static")),
+    "REDIS_URL": "",
+}
 
 
-def prepare(env: dict, args) -> None:
+def sizes() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--participations", type=int, default=1_000_000)
+    return parser
+
+
+def prepare(env, args) -> None:
+    """As bench/load.py does: create and migrate the database, top it up, collect static files."""
     sys.path.insert(0, str(BASE_DIR / "bench"))
     from load import ensure_database
 
@@ -87,29 +109,13 @@ def admin_pages() -> dict[str, str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--people", type=int, default=50_000)
-    parser.add_argument("--participations", type=int, default=1_000_000)
+    parser = sizes()
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--limit", type=float, default=500.0, help="milliseconds, median")
     args = parser.parse_args()
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_URL),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "HTTPS": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "testserver",
-        "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "bench-media")),
-        "STATIC_ROOT": os.environ.get("STATIC_ROOT", str(BASE_DIR / "var" / "bench-static")),
-    }
-    env.pop("REDIS_URL", None)
-    prepare(env, args)
-    os.environ.update(env)
+    os.environ.update(BENCH_ENV)
+    prepare(os.environ, args)
     sys.path.insert(0, str(BASE_DIR))
     import django
 
