@@ -5,20 +5,25 @@ from django.urls import include, path, register_converter
 
 from config import views as site_views
 from config.converters import UnicodeSlugConverter
+from config.robots import RobotsView
+from config.search import SearchView
 from config.sitemaps import SITEMAPS
+from config.tags import TagDetailView
 from events.calendar import EventCalendarView, UpcomingEventsCalendarView
 from events.feeds import UpcomingEventsAtomFeed, UpcomingEventsRssFeed
 from news.feeds import LatestArticlesAtomFeed, LatestArticlesRssFeed
 
 register_converter(UnicodeSlugConverter, "uslug")
 
+handler500 = "config.views.server_error"  # a database that cannot answer: 503
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("news.urls")),
     path("agenda/", include("events.urls")),
     path("personnes/", include("people.urls")),
-    path("etiquettes/<uslug:slug>/", site_views.TagDetailView.as_view(), name="tag-detail"),
-    path("recherche/", site_views.SearchView.as_view(), name="search"),
+    path("etiquettes/<uslug:slug>/", TagDetailView.as_view(), name="tag-detail"),
+    path("recherche/", SearchView.as_view(), name="search"),
     # Subscribing and indexing
     path("actualites/flux.rss", LatestArticlesRssFeed(), name="news-rss"),
     path("actualites/flux.atom", LatestArticlesAtomFeed(), name="news-atom"),
@@ -38,7 +43,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
-    path("robots.txt", site_views.RobotsView.as_view(), name="robots"),
+    path("robots.txt", RobotsView.as_view(), name="robots"),
 ]
 
 if settings.DEBUG:

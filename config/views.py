@@ -1,16 +1,30 @@
-# Placeholder views: the public-site work replaces every one of them.
+"""Site-wide views that belong to no app: the server-error handler and the benchmark's trivial view."""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
-from django.views import View
+from django.template import loader
+from django.views import defaults
+
+RETRY_AFTER_SECONDS = 30
 
 
-class _Placeholder(View):
-    def get(self, request, *args, **kwargs):
-        return HttpResponse("TODO")
+def server_error(request):
+    """``handler500``: a database that cannot answer is a 503 with Retry-After, not a 500.
 
-
-from config.robots import RobotsView  # noqa: E402,F401
-from config.search import SearchView  # noqa: E402,F401
-from config.tags import TagDetailView  # noqa: E402,F401
+    PostgreSQL restarting or unreachable, or a lock held past ``lock_timeout`` (a migration),
+    raise ``OperationalError`` or ``InterfaceError``, in a view or in a middleware (the page
+    cache asks the database when a page may be kept). Visitors are told the site is briefly
+    unavailable; crawlers and monitoring get a status that means "come back", not "a bug".
+    Django logs the error with its traceback either way.
+    """
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        # Rendered without the request, like Django's 500 page: no context processor, no session.
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)
 
 
 def bench_ping(request):
