@@ -301,6 +301,10 @@ class LocalPagesTests(TestCase):
 
     @override_settings(PAGE_CACHE_LOCAL_BYTES=0)
     def test_it_can_be_turned_off(self):
+        pages = LocalPages(max_bytes=0)
+        pages.get("one", "")
+        pages.put("one", "home", self.entry(1))
+        self.assertIsNone(pages.get("one", "home"))
         article = make_article(title="Les terrils classés")
         self.client.get(article.get_absolute_url())
         self.assertEqual(self.client.get(article.get_absolute_url())["X-Cache"], "hit")  # from the shared cache
