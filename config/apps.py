@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +9,9 @@ class SiteConfig(AppConfig):
     name = "config"
     verbose_name = _("Site")
 
-    def ready(self):
-        from config.cache import connect_invalidation
 
-        connect_invalidation()
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on the site's own AdminSite (INSTALLED_APPS names it)."""
+
+    default = False  # SiteConfig remains the "config" app's configuration
+    default_site = "config.admin_site.AdminSite"

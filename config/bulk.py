@@ -25,7 +25,6 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from taggit.models import Tag, TaggedItem
 
-from config.cache import content_changed
 from config.publishing import Status
 from config.slugs import slugify_fr
 from events.models import Event, Participation, ProgrammeItem
@@ -431,7 +430,6 @@ def generate(*, articles: int, events: int, people: int, participations: int, fo
         new_events = generator.events(events, organisations, tags, pictures)
         generator.participations(participations, new_events, everyone)
         generator.articles(articles, tags, pictures, new_events)
-        content_changed()
     if before == [model.objects.count() for model in (Article, Event, Person, Participation)]:
         generator.say("nothing to add")
         return

@@ -1,48 +1,46 @@
-"""Anonymous pages and feeds served from the shared cache, stale the moment content changes.
+"""Anonymous pages and feeds served from the cache, stale the moment content changes.
 
 The rule fits in three sentences:
 
-* Every cached page is filed under the current content *generation*. ``content_changed()``
-  starts a new one: every page cached before is then unreachable (and expires by itself).
-* ``content_changed()`` runs whenever public content may have changed: on each save, delete
-  and many-to-many change of the apps' models (including taggit's tags and the slug
-  redirects), and from ``PublishableQuerySet.publish()``/``unpublish()``, which update
-  in bulk and send no signal. See ``connect_invalidation()``.
+* Every cached page is filed under the current content *generation*, a token kept in the
+  database and changed by database triggers in the same transaction as any public content
+  (``core/generation.py``). Every process reads it on every request, from the database the
+  pages come from: a change made anywhere (a worker, a management command, the shell,
+  another server) makes every page cached before it unreachable, for every process, at once.
 * A page is never kept past the next instant the site changes by itself: a scheduled
   article or event going public, an upcoming event ending (``next_scheduled_change()``).
-
-Signals are used for the saves and deletes because they are the one place that sees every
-write of every model (admin forms, inlines, list_editable, tags, management commands)
-without an override in each model; they only invalidate, they hold no business rule.
+* A page's key is its address with only the query parameters its view declares
+  (``cache_query_parameters``); the view is handed only those, so ``?utm_source=…`` or
+  ``?fbclid=…`` neither store another copy nor bypass the cache.
 
 Only anonymous requests use the cache: a request carrying a session or messages cookie
 (staff, previews) is never answered from it and never fills it. Responses that set a
 cookie, are private, or vary on anything but the language are never stored.
 Hits and misses alike answer conditional GETs (ETag, Last-Modified) with 304.
 
-Each process also keeps the pages of the current generation it has served in its own memory
-(``LocalPages``, bounded by ``PAGE_CACHE_LOCAL_BYTES``): a hit then costs one small round
-trip to the shared cache, to read the generation, instead of fetching and unpickling the page.
-The generation is still read on every request, so a change shows at once in every process.
+Pages are stored in the configured cache (Redis, shared by the processes, or each process's
+own memory without ``REDIS_URL``), and each process also keeps those of the current
+generation it has served in its own memory (``LocalPages``, bounded by
+``PAGE_CACHE_LOCAL_BYTES``): a hit then costs one primary-key read of the generation.
 """
 
 import hashlib
 import logging
 import threading
-import uuid
 from collections import OrderedDict
 from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
 from django.db.models import Subquery
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language_from_request
+
+from core.generation import current_generation
 
 
 def _redis_errors() -> tuple:
@@ -54,52 +52,13 @@ def _redis_errors() -> tuple:
 
 logger = logging.getLogger(__name__)
 CACHE_DOWN = (ConnectionError, TimeoutError, OSError, *_redis_errors())
-GENERATION_KEY = "pages:generation"
-PUBLIC_APPS = {"news", "events", "people", "taggit", "redirects", "sites"}
-NOT_PUBLIC_MODELS = {"events.participantexport"}
+MAX_QUERY_VALUE = 200
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 VARY_ALLOWED = {"cookie", "accept-language", "accept-encoding"}
 
 
-# Invalidation
-
-
-def content_changed(**_signal_arguments) -> None:
-    """Every page cached until now is stale; also once more when the transaction commits."""
-    _new_generation()
-    if connection.in_atomic_block and not any(
-        callback is _new_generation for _savepoints, callback, _robust in connection.run_on_commit
-    ):
-        # Pages rendered meanwhile by other connections saw the data before the commit.
-        transaction.on_commit(_new_generation)
-
-
 def now() -> float:
     return timezone.now().timestamp()
-
-
-def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-
-
-def current_generation() -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
-def _changed_if_public(sender, **kwargs) -> None:
-    if sender._meta.app_label in PUBLIC_APPS and sender._meta.label_lower not in NOT_PUBLIC_MODELS:
-        if kwargs.get("action", "post_").startswith("post_"):
-            content_changed()
-
-
-def connect_invalidation() -> None:
-    """Called once from ``SiteConfig.ready()``."""
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_changed_if_public, dispatch_uid=f"pages-cache-{signal!r}")
 
 
 def next_scheduled_change() -> datetime | None:
@@ -152,6 +111,36 @@ def is_cacheable_request(request, uncached_prefixes: tuple[str, ...]) -> bool:
     if any(name in request.COOKIES for name in PRIVATE_COOKIES) or "HTTP_AUTHORIZATION" in request.META:
         return False
     return not request.path_info.startswith(uncached_prefixes)
+
+
+PAGE_PARAMETERS = {"page", "p"}  # ListView's and the sitemaps' page numbers
+
+
+def keep_declared_query(request) -> None:
+    """Leave the view only the query parameters it declares, one value each, in a fixed form.
+
+    A view declares them in ``cache_query_parameters`` (``core.views.uses_query_parameters``
+    for a function); any other parameter (``utm_source``, ``fbclid``, a random one) is dropped
+    before the view runs, so the response, and the key it is stored under, never depend on it.
+    Values are trimmed, page numbers written without leading zeros.
+    """
+    if not request.GET:
+        return
+    try:
+        match = resolve(request.path_info)
+        declared = getattr(getattr(match.func, "view_class", match.func), "cache_query_parameters", ())
+    except Resolver404:
+        declared = ()
+    kept = QueryDict(mutable=True)
+    for name in sorted(declared):
+        if (value := request.GET.get(name)) is not None:
+            value = " ".join(value.split())[:MAX_QUERY_VALUE]
+            if name in PAGE_PARAMETERS and value.isascii() and value.isdigit():
+                value = str(int(value))
+            kept[name] = value
+    kept._mutable = False
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
 
 
 def page_key(request, generation: str) -> str:
@@ -247,9 +236,10 @@ class AnonymousPageCacheMiddleware:
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 patch_cache_control(response, private=True)  # previews never go to a shared cache
             return response
+        keep_declared_query(request)
+        generation = current_generation()  # a database that cannot answer: the 503 page
+        key = page_key(request, generation)
         try:
-            generation = current_generation()
-            key = page_key(request, generation)
             entry = self.local.get(generation, key)
             if entry is None and (entry := cache.get(key)) is not None:
                 self.local.put(generation, key, entry)

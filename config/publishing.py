@@ -6,8 +6,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.cache import content_changed
-
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -29,13 +27,10 @@ class PublishableQuerySet(models.QuerySet):
         undated = self.filter(published_at__isnull=True).update(
             status=Status.PUBLISHED, published_at=now, updated=now
         )
-        content_changed()  # a bulk update sends no signal: the cached pages are stale now
         return dated + undated
 
     def unpublish(self) -> int:
-        count = self.update(status=Status.DRAFT, updated=timezone.now())
-        content_changed()
-        return count
+        return self.update(status=Status.DRAFT, updated=timezone.now())
 
 
 class Publishable(models.Model):

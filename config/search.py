@@ -223,6 +223,7 @@ class ResultGroup:
 
 class SearchView(TemplateView):
     template_name = "search/results.html"
+    cache_query_parameters = ("q", "type", "page")
 
     @cached_property
     def query(self) -> str:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "axes",
+    "core",
     "config",
     "people",
     "events",
@@ -268,6 +269,10 @@ MIDDLEWARE.insert(
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 # Pages each process also keeps in its own memory, in bytes of content (0 keeps none).
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(8 * 1024 * 1024)))
+# Writes to these apps' tables change the content generation in the same transaction, through
+# database triggers (core/generation.py): every cached page is stale in every process at once.
+CONTENT_APPS = ["news", "events", "people", "taggit", "redirects", "sites"]
+CONTENT_EXCLUDED_MODELS = ["events.ParticipantExport"]  # the export audit is not public
 # Paths never cached (besides the admin, static and media files).
 PAGE_CACHE_EXEMPT = ["/bench/", "/robots.txt"]
 # A trivial view at /bench/ping, for the load benchmark's ceiling (bench/load.py).

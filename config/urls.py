@@ -9,6 +9,7 @@ from config.robots import RobotsView
 from config.search import SearchView
 from config.sitemaps import SITEMAPS
 from config.tags import TagDetailView
+from core.views import uses_query_parameters
 from events.calendar import EventCalendarView, UpcomingEventsCalendarView
 from events.feeds import UpcomingEventsAtomFeed, UpcomingEventsRssFeed
 from news.feeds import LatestArticlesAtomFeed, LatestArticlesRssFeed
@@ -39,7 +40,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        uses_query_parameters("p")(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

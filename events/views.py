@@ -41,6 +41,7 @@ class EventListView(ListView):
     """Upcoming events, soonest first, filtered by kind, tag and year."""
 
     paginate_by = 12
+    cache_query_parameters = ("page", "type", "etiquette", "annee")  # the filter form's fields
     template_name = "events/event_list.html"
     context_object_name = "events"
     past = False

@@ -54,6 +54,7 @@ class ArticleListView(ListView):
     """All public news, newest first; narrowed to a tag or a year by the URL."""
 
     paginate_by = 12
+    cache_query_parameters = ("page",)
     template_name = "news/article_list.html"
     context_object_name = "articles"
     tag = year = None

@@ -31,6 +31,7 @@ class PersonListView(ListView):
     """The directory of public profiles, optionally narrowed to one organisation."""
 
     paginate_by = 24
+    cache_query_parameters = ("page", "organisation")
     template_name = "people/person_list.html"
     context_object_name = "people"
 

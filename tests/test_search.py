@@ -3,9 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ def found(response, key: str) -> list[str]:
     return [str(item) for item in group.items] if group else []
 
 
+@override_settings(PAGE_CACHE_SECONDS=0)  # rendered each time: the page cache keeps no template context
 class SearchTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -58,7 +58,6 @@ class SearchTests(TestCase):
         make_event(title="Visite au Québec programmée", published_at=timezone.now() + timedelta(days=2))
 
     def search(self, q, **params):
-        cache.clear()  # rendered each time: the page cache (config/cache.py) keeps no template context
         response = self.client.get(reverse("search"), {"q": q, **params})
         self.assertEqual(response.status_code, 200)
         return response

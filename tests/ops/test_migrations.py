@@ -9,7 +9,7 @@ from django.test import TransactionTestCase
 
 from tests.factories import make_article, make_event, make_organisation, make_participation, make_person
 
-OUR_APPS = ["news", "events", "people", "config"]
+OUR_APPS = ["news", "events", "people", "config", "core"]
 
 
 def applied() -> set[tuple[str, str]]:

@@ -2,7 +2,8 @@
 
 SQLite: the backup API copies the file into the database, replacing all of its content.
 PostgreSQL: pg_restore into an empty database (createdb first); refused when it holds tables.
-Stop the app servers first; clear the shared cache afterwards (done here).
+Stop the app servers first. Afterwards the content generation is new and the cache empty
+(done here): no process serves a page cached from the database that was replaced.
 """
 
 import sqlite3
@@ -12,6 +13,8 @@ from pathlib import Path
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
+
+from core.generation import content_changed
 
 from .backupdb import postgres_environment
 
@@ -47,5 +50,6 @@ class Command(BaseCommand):
                 raise CommandError(f"pg_restore failed: {result.stderr.strip()}")
         else:
             raise CommandError(f"No restore for the {connection.vendor} engine.")
+        content_changed(database)
         cache.clear()
         self.stdout.write(f"Database restored from {source}.")

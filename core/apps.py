@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The ground floor: building blocks every app shares and which know no app."""
+
+    name = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        from core.generation import install_triggers
+
+        # After every migrate (new tables, tables SQLite rebuilt): each content table has its trigger.
+        post_migrate.connect(install_triggers, sender=self, dispatch_uid="core-content-triggers")

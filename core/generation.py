@@ -1,0 +1,147 @@
+"""The content generation: one token that changes whenever public content changes.
+
+Cached pages are filed under the token read at the start of the request (``config/cache.py``),
+so a change makes every page cached before it unreachable, in every process at once.
+
+The token lives in the database, in the row ``ContentGeneration(id=1)``, and database
+triggers change it in the same transaction as the content: an admin save, a bulk
+``QuerySet.update()``, a management command, ``manage.py shell``, another server sharing the
+database, even SQL typed into ``dbshell``. There is nothing to remember and no window where
+the content has changed but the token has not.
+
+Which tables count: those of the apps in ``settings.CONTENT_APPS`` (with their many-to-many
+tables), less the models in ``settings.CONTENT_EXCLUDED_MODELS``. ``install_triggers()`` runs
+after every ``migrate`` and puts each table in that state, whatever migrations did before.
+
+* SQLite: a row trigger per table and operation sets a new random token.
+* PostgreSQL: a deferred constraint trigger sets it once per transaction, at commit. Taking the
+  token's row lock last means two concurrent editors can never deadlock on it; ``TRUNCATE``
+  has a statement trigger of its own.
+"""
+
+import uuid
+
+from django.apps import apps
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, router
+
+from core.models import ContentGeneration
+
+TABLE = ContentGeneration._meta.db_table
+SQLITE_OPERATIONS = ("INSERT", "UPDATE", "DELETE")
+
+POSTGRES_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION core_content_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    -- Deferred triggers all fire in the statement that commits: once for the whole transaction
+    -- (a bulk insert of a million rows changes the token once).
+    firing text := txid_current()::text || ' ' || statement_timestamp()::text;
+BEGIN
+    IF current_setting('core.content_changed_in', true) = firing THEN
+        RETURN NULL;
+    END IF;
+    UPDATE {TABLE} SET value = replace(gen_random_uuid()::text, '-', '') WHERE id = 1;
+    PERFORM set_config('core.content_changed_in', firing, true);
+    RETURN NULL;
+END
+$$
+"""
+POSTGRES_TRIGGERS = {
+    "content_changed": (
+        'CREATE CONSTRAINT TRIGGER content_changed AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
+        "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION core_content_changed()"
+    ),
+    "content_truncated": (
+        'CREATE TRIGGER content_truncated AFTER TRUNCATE ON "{table}" '
+        "FOR EACH STATEMENT EXECUTE FUNCTION core_content_changed()"
+    ),
+}
+
+
+def current_generation() -> str:
+    """The token as the database that serves the pages sees it now: one primary-key read."""
+    using = router.db_for_read(ContentGeneration)
+    value = ContentGeneration.objects.using(using).filter(pk=1).values_list("value", flat=True).first()
+    if value is None:  # a flushed or restored database without the row
+        ContentGeneration.objects.using(router.db_for_write(ContentGeneration)).bulk_create(
+            [ContentGeneration(pk=1, value=uuid.uuid4().hex)], ignore_conflicts=True
+        )
+        value = ContentGeneration.objects.using(using).values_list("value", flat=True).get(pk=1)
+    return value
+
+
+def content_changed(using: str = DEFAULT_DB_ALIAS) -> None:
+    """A new token now, for changes the triggers cannot see (a whole database restored)."""
+    ContentGeneration.objects.using(using).update_or_create(pk=1, defaults={"value": uuid.uuid4().hex})
+
+
+def content_tables() -> list[str]:
+    excluded = {label.lower() for label in settings.CONTENT_EXCLUDED_MODELS}
+    return sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.app_label in settings.CONTENT_APPS
+            and model._meta.label_lower not in excluded
+            and model._meta.managed
+            and not model._meta.proxy
+        }
+    )
+
+
+def install_triggers(using: str = DEFAULT_DB_ALIAS, **_signal_arguments) -> None:
+    """Every content table, and only those, changes the token; idempotent."""
+    connection = connections[using]
+    existing_tables = set(connection.introspection.table_names())
+    if TABLE not in existing_tables:
+        return
+    wanted = {table for table in content_tables() if table in existing_tables}
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            _install_sqlite(cursor, wanted)
+        elif connection.vendor == "postgresql":
+            _install_postgresql(cursor, wanted)
+
+
+def remove_triggers(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Before the token's table goes (its migration unapplied): no trigger may point at it."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            _install_sqlite(cursor, set())
+        elif connection.vendor == "postgresql":
+            _install_postgresql(cursor, set())
+            cursor.execute("DROP FUNCTION IF EXISTS core_content_changed()")
+
+
+def _install_sqlite(cursor, wanted: set[str]) -> None:
+    cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'content\\_%' ESCAPE '\\'")
+    present = {name: table for name, table in cursor.fetchall()}
+    for name, table in present.items():
+        if table not in wanted:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+    for table in wanted:
+        for operation in SQLITE_OPERATIONS:
+            name = f"content_{operation.lower()}_{table}"
+            if name not in present:
+                cursor.execute(
+                    f'CREATE TRIGGER "{name}" AFTER {operation} ON "{table}" BEGIN '
+                    f"UPDATE {TABLE} SET value = lower(hex(randomblob(16))) WHERE id = 1; END"
+                )
+
+
+def _install_postgresql(cursor, wanted: set[str]) -> None:
+    cursor.execute(POSTGRES_FUNCTION)
+    cursor.execute(
+        "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE t.tgname = ANY(%s) AND pg_table_is_visible(c.oid)",
+        [list(POSTGRES_TRIGGERS)],
+    )
+    present = set(cursor.fetchall())
+    for name, table in present:
+        if table not in wanted:
+            cursor.execute(f'DROP TRIGGER {name} ON "{table}"')
+    for table in wanted:
+        for name, statement in POSTGRES_TRIGGERS.items():
+            if (name, table) not in present:
+                cursor.execute(statement.format(table=table))
