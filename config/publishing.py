@@ -1,8 +1,13 @@
 """What "public" means for articles and events, in one place."""
 
+from urllib.parse import urlsplit
+
+from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.db import models
+from django.http import Http404
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,3 +107,35 @@ def record_redirect(old_path: str, new_path: str) -> None:
     Redirect.objects.filter(site=site, new_path=old_path).update(new_path=new_path)
     Redirect.objects.filter(site=site, old_path=new_path).delete()
     Redirect.objects.update_or_create(site=site, old_path=old_path, defaults={"new_path": new_path})
+
+
+class PublicRedirectFallbackMiddleware(RedirectFallbackMiddleware):
+    """An old address answers 301 only while its new one answers the same visitor.
+
+    The redirect rows stay (they serve again if the item is published again); an item that
+    is unpublished, hidden or gone leaves its old addresses a 404 like its new one.
+    """
+
+    def process_response(self, request, response):
+        redirected = super().process_response(request, response)
+        if redirected is response or not redirected.has_header("Location"):
+            return redirected
+        return redirected if leads_somewhere(request, redirected["Location"]) else response
+
+
+def leads_somewhere(request, location: str) -> bool:
+    """Whether the detail view at ``location`` finds its object for this request."""
+    try:
+        match = resolve(urlsplit(location).path)
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None or not hasattr(view_class, "get_object"):
+        return True
+    view = view_class()
+    view.setup(request, *match.args, **match.kwargs)
+    try:
+        view.get_object()
+    except Http404:
+        return False
+    return True
