@@ -5,6 +5,9 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Commands may run long (migrate, generate_bulk, a purge): no PostgreSQL timeouts unless set.
+    os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")
+    os.environ.setdefault("DATABASE_LOCK_TIMEOUT", "0")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 

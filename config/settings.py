@@ -1,6 +1,7 @@
 """Settings read from the environment; defaults suit a developer's laptop."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -292,6 +293,31 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
     MIDDLEWARE.insert(0, "config.routers.PinPrimaryMiddleware")
+    if not os.environ.get("REDIS_URL"):
+        # Who has just written is remembered in the cache: it must be shared by every process.
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs REDIS_URL, shared by every process (docs/deployment.md).")
+
+
+def postgres_timeout(name: str, default: str) -> str:
+    """A PostgreSQL duration from the environment ("5s", "800ms", "0" for none), checked here."""
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"\d+\s*(ms|s|min|h)?", value):
+        raise ImproperlyConfigured(f"{name} must be a duration such as 5s, 800ms or 0, not {value!r}.")
+    return value.replace(" ", "")
+
+
+# PostgreSQL guard rails: a request stuck behind a lock (a migration) fails fast into the 503
+# page instead of holding a worker until gunicorn's timeout. manage.py lifts both by default:
+# commands (migrate, generate_bulk, a purge) may run long. The participant export's COPY keeps
+# a limit of its own (PARTICIPANT_EXPORT_TIMEOUT).
+DATABASE_STATEMENT_TIMEOUT = postgres_timeout("DATABASE_STATEMENT_TIMEOUT", "20s")
+DATABASE_LOCK_TIMEOUT = postgres_timeout("DATABASE_LOCK_TIMEOUT", "5s")
+PARTICIPANT_EXPORT_TIMEOUT = postgres_timeout("PARTICIPANT_EXPORT_TIMEOUT", "10min")
+for database in DATABASES.values():
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT} -c lock_timeout={DATABASE_LOCK_TIMEOUT}"
+        )
 
 # Uploaded media on S3-compatible object storage (pip install ".[s3]"); credentials come from
 # AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3 itself.
