@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 PYTEST := $(PY) -m pytest
 
-.PHONY: run test test-suite test-browser install browser messages clean
+.PHONY: run test test-suite test-browser install browser office messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c "import ensurepip" 2>/dev/null || { \
@@ -28,7 +28,7 @@ run: install
 ## The whole test suite: model, view and admin tests, then the browser tests.
 test: test-suite test-browser
 
-test-suite: install
+test-suite: install office
 	$(PYTEST) -m "not browser" -n 2 $(PYTEST_ARGS)
 
 test-browser: install browser
@@ -39,6 +39,12 @@ browser:
 	@command -v chromium >/dev/null || { \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+
+## LibreOffice Calc from Debian: the export tests open the CSV as staff do.
+office:
+	@command -v soffice >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q libreoffice-calc-nogui; }
 
 messages: install
 	$(DEV_ENV) $(PY) manage.py makemessages -l fr --ignore=.venv --ignore=var

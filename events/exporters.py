@@ -13,9 +13,11 @@ import time
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from psycopg.pq import TransactionStatus
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import CharField, F, Func, QuerySet
@@ -32,20 +34,26 @@ PG_DATETIME_FORMAT = "DD/MM/YYYY HH24:MI"
 CHUNK_BYTES = 64 * 1024
 ITERATOR_CHUNK_SIZE = 2000
 
-# OWASP "CSV injection": a cell starting with one of these becomes a formula in a spreadsheet.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP "CSV injection": a spreadsheet reads a formula in a cell that starts with a tab or a line
+# break, or with = + - @ or their full-width forms once it has skipped any white space (no-break
+# spaces too) and zero-width characters (the byte-order mark too). A line break is CRLF in
+# defuse() and LF in pg_cell(): the pattern reads either.
+SKIPPED = "\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+FORMULA_PATTERN = f"[\t\r\n]|[{SKIPPED}]*[=+@\uff1d\uff0b\uff20\uff0d-]"
 # ... except an international phone number, which holds no letter, colon, bang or pipe and so
 # cannot call a function, reference a cell or reach DDE: "+33 3 21 08 72 72" stays readable.
 PHONE_PATTERN = "\\+[0-9 \u00a0\u202f.()-]*[0-9][0-9 \u00a0\u202f.()-]*"
+_formula = re.compile(FORMULA_PATTERN)
 _phone = re.compile(PHONE_PATTERN)
 _line_break = re.compile("\r\n?|\n")
 
 
 def defuse(value: str) -> str:
-    """The text a spreadsheet shows as text: a leading quote before a would-be formula."""
-    if value.startswith(FORMULA_TRIGGERS) and not _phone.fullmatch(value):
+    """The cell as a spreadsheet reads it, line breaks written CRLF, with a leading quote if a formula."""
+    value = _line_break.sub("\r\n", value)
+    if _formula.match(value) and not _phone.fullmatch(value):
         value = "'" + value
-    return _line_break.sub("\r\n", value)
+    return value
 
 
 # Letters that do not decompose into a base letter and accents, folded by hand.
@@ -102,13 +110,14 @@ def pg_code_point(sql: str) -> str:
 def pg_cell(sql: str) -> str:
     """SQL for defuse(), then NULL for an empty text so that COPY writes nothing, not "".
 
-    Line breaks become LF here; the stream turns every LF into CRLF, as defuse() does.
+    Line breaks become LF here, before the test; the stream turns every LF into CRLF.
     """
-    triggers = ", ".join(str(ord(c)) for c in FORMULA_TRIGGERS)
-    phone = _literal("^" + PHONE_PATTERN + "$")
-    defused = f"CASE WHEN ascii({sql}) IN ({triggers}) AND {sql} !~ {phone} THEN '''' || {sql} ELSE {sql} END"
-    with_lf = f"regexp_replace({defused}, E'\\r\\n?', E'\\n', 'g')"
-    return f"NULLIF(CASE WHEN strpos({sql}, chr(13)) > 0 THEN {with_lf} ELSE {defused} END, '')"
+    text = f"CASE WHEN strpos({sql}, chr(13)) > 0 THEN regexp_replace({sql}, E'\\r\\n?', E'\\n', 'g') ELSE {sql} END"
+    formula, phone = _literal(f"^(?:{FORMULA_PATTERN})"), _literal(f"^{PHONE_PATTERN}$")
+    # Most cells start with a letter: a formula starts below "A" or beyond ASCII (a test checks it).
+    maybe = f"ascii({sql}) NOT BETWEEN 65 AND 127"
+    is_formula = f"{maybe} AND {text} ~ {formula} AND {text} !~ {phone}"
+    return f"NULLIF(CASE WHEN {is_formula} THEN '''' || {text} ELSE {text} END, '')"
 
 
 class SortKey(Func):
@@ -174,7 +183,7 @@ PG_ORDERING = [
 class ParticipantExporter:
     """The participant list of one or more events, streamed as Excel-friendly or RFC 4180 CSV."""
 
-    columns = [
+    columns: ClassVar[list[Column]] = [
         Column(pgettext_lazy("export column", "Last name"), "person__last_name", "person.last_name"),
         Column(pgettext_lazy("export column", "First name"), "person__first_name", "person.first_name"),
         Column(pgettext_lazy("export column", "Organisation"), "organisation_name", "organisation.name"),
@@ -187,7 +196,7 @@ class ParticipantExporter:
         Column(pgettext_lazy("export column", "Registered on"), "created", "participation.created", kind="datetime"),
         Column(pgettext_lazy("export column", "Event"), "event__title", "event.title"),
     ]
-    delimiters = {Format.EXCEL: ";", Format.CSV: ","}
+    delimiters: ClassVar[dict[str, str]] = {Format.EXCEL: ";", Format.CSV: ","}
 
     def __init__(
         self,
@@ -319,6 +328,20 @@ class ParticipantExporter:
         connection = self.connection
         connection.ensure_connection()
         started = time.monotonic()
+        with connection.connection.cursor() as cursor:
+            # A large list may stream for longer than a page may run: the export has a limit of its own.
+            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [settings.PARTICIPANT_EXPORT_TIMEOUT])
+        try:
+            yield from self._copy_rows(statement, params)
+        finally:
+            if connection.connection.info.transaction_status != TransactionStatus.INERROR:
+                with connection.connection.cursor() as cursor:  # else the rollback undoes the setting
+                    cursor.execute("RESET statement_timeout")
+        if connection.queries_logged:
+            connection.queries_log[-1]["time"] = f"{time.monotonic() - started:.3f}"
+
+    def _copy_rows(self, statement: str, params: list) -> Iterator[bytes]:
+        connection = self.connection
         with connection.connection.cursor() as cursor, cursor.copy(statement, params) as copy:
             if connection.queries_logged:
                 connection.queries_log.append({"sql": statement, "time": "0.000"})
@@ -342,8 +365,6 @@ class ParticipantExporter:
                 while copy.read():
                     pass
                 raise
-        if connection.queries_logged:
-            connection.queries_log[-1]["time"] = f"{time.monotonic() - started:.3f}"
 
 
 class DefusingWriter:

@@ -2,20 +2,24 @@
 
 import csv
 import io
+import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
+import psycopg
 import pytest
-from django.db import connection
-from django.test import TestCase
+from django.db import connection, transaction
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.exporters import (
+    FORMULA_PATTERN,
     LIGATURES,
     ParticipantExporter,
     defuse,
@@ -240,14 +244,44 @@ DEFUSE_CASES = [
     ("+33.3.21.08.72.72", "+33.3.21.08.72.72"),
     ("+1-555-0100", "+1-555-0100"),
     ("+33\u00a03\u00a021\u00a008\u00a072\u00a072", "+33\u00a03\u00a021\u00a008\u00a072\u00a072"),
+    ("+33\u202f3\u202f21\u202f08\u202f72\u202f72", "+33\u202f3\u202f21\u202f08\u202f72\u202f72"),
     ("03 21 08 72 72", "03 21 08 72 72"),
     ("Jean-Marie", "Jean-Marie"),
-    (" =1+1", " =1+1"),
     ("a=1+1", "a=1+1"),
+    ("É=1+1", "É=1+1"),
     ("l'@ssociation", "l'@ssociation"),
     ("ligne 1\nligne 2", "ligne 1\r\nligne 2"),
     ("ligne 1\r\nligne 2\rligne 3", "ligne 1\r\nligne 2\r\nligne 3"),
+    ("ligne 1\n=1+1", "ligne 1\r\n=1+1"),
     ("", ""),
+    (" ", " "),
+    ("\u00a0", "\u00a0"),
+    ("\u200b", "\u200b"),
+    # What a spreadsheet skips before reading a formula: white space, no-break spaces,
+    # zero-width characters, a byte-order mark.
+    (" =1+1", "' =1+1"),
+    ("   @SUM(A1:A2)", "'   @SUM(A1:A2)"),
+    ("\u00a0=1+1", "'\u00a0=1+1"),
+    ("\u202f-2+3", "'\u202f-2+3"),
+    ("\u3000=1+1", "'\u3000=1+1"),
+    ("\u200b=1+1", "'\u200b=1+1"),
+    ("\u200c+A1", "'\u200c+A1"),
+    ("\u200d@SUM(A1:A2)", "'\u200d@SUM(A1:A2)"),
+    ("\u2060=1+1", "'\u2060=1+1"),
+    ("\ufeff=1+1", "'\ufeff=1+1"),
+    (" \u200b\u00a0\t=1+1", "' \u200b\u00a0\t=1+1"),
+    (" +33 3 21 08 72 72", "' +33 3 21 08 72 72"),
+    # The full-width signs.
+    ("\uff1d1+1", "'\uff1d1+1"),
+    ("\uff0bA1", "'\uff0bA1"),
+    ("\uff0d2+3", "'\uff0d2+3"),
+    ("\uff20SUM(A1:A2)", "'\uff20SUM(A1:A2)"),
+    ("\uff0b33 3 21 08 72 72", "'\uff0b33 3 21 08 72 72"),
+    # A leading line break is written CRLF: the cell starts with CR.
+    ("\n=1+1", "'\r\n=1+1"),
+    ("\r\n=1+1", "'\r\n=1+1"),
+    ("\nsuite", "'\r\nsuite"),
+    ("+33 3 21 08 72 72\n", "'+33 3 21 08 72 72\r\n"),
 ]
 
 
@@ -256,6 +290,15 @@ class DefuseTests(TestCase):
         for value, expected in DEFUSE_CASES:
             with self.subTest(value=value):
                 self.assertEqual(defuse(value), expected)
+
+    def test_no_formula_starts_with_a_letter_from_A_to_DEL(self):
+        """pg_cell() skips the pattern for a cell starting with A to DEL (U+0041-U+007F)."""
+        self.assertEqual([chr(c) for c in range(0x41, 0x80) if re.match(FORMULA_PATTERN, chr(c) + "=1+1")], [])
+
+    def test_every_unicode_space_may_come_before_a_formula(self):
+        """White space that str.isspace() knows is skipped before a formula sign, as a spreadsheet may."""
+        spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+        self.assertEqual([space for space in spaces if not re.match(FORMULA_PATTERN, space + "=1+1")], [])
 
     def test_sql_defusing_matches_python(self):
         """On PostgreSQL, the COPY source's SQL gives the same cell as the portable writer."""
@@ -267,6 +310,45 @@ class DefuseTests(TestCase):
                     cursor.execute(f"SELECT {pg_cell('v')} FROM (SELECT %s::text AS v) AS t", [value])
                     (cell,) = cursor.fetchone()
                     self.assertEqual("" if cell is None else cell.replace("\n", "\r\n"), expected)
+
+
+def row_sources() -> list[bool]:
+    """use_copy values to try: the portable source everywhere, COPY on PostgreSQL."""
+    return [False, True] if connection.vendor == "postgresql" else [False]
+
+
+class HostileCellTests(TestCase):
+    """Someone typed every hostile value of DEFUSE_CASES into every text field of a participant."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.title = "\u200b=HYPERLINK(\"http://x.example\")"
+        event = make_event(title=cls.title, slug="piege")
+        for n, (value, _) in enumerate(DEFUSE_CASES):
+            person = make_person(
+                last_name=value, first_name=f"{n:02}", job_title=value, email=value, phone=value, slug=f"piege-{n}"
+            )
+            organisation = make_organisation(name=value, slug=f"piege-{n}")
+            make_participation(event, person, organisation=organisation, talk_title=value)
+        cls.participations = Participation.objects.filter(event=event)
+
+    def test_every_text_cell_reads_as_text(self):
+        """Names, organisation, job, talk, e-mail, phone and event title are all defused, from both sources."""
+        for use_copy in row_sources():
+            with self.subTest(use_copy=use_copy):
+                rows = {row[1]: row for row in parse(export(self.participations, use_copy=use_copy))[1:]}
+                for n, (value, expected) in enumerate(DEFUSE_CASES):
+                    row = rows[f"{n:02}"]
+                    cells = [row[0], row[2], row[3], row[5], row[6], row[7]]
+                    self.assertEqual(cells, [expected] * 6, msg=repr(value))
+                    self.assertEqual(row[10], "'" + self.title)
+
+    @on_postgresql
+    def test_copy_and_portable_sources_write_the_same_bytes(self):
+        for format in ("excel", "csv"):
+            with self.subTest(format=format):
+                copy = export(self.participations, format=format, use_copy=True)
+                self.assertEqual(copy, export(self.participations, format=format, use_copy=False))
 
 
 SORT_CASES = ["Émilie", "ÉMILIE", "emilie", "Zoé", "Œuvray", "Straße", "Ångström", "E\u0301lodie", "Łukasz",
@@ -352,6 +434,23 @@ class StreamingTests(TestCase):
                 self.assertIsNotNone(record.finished)
                 self.assertEqual(Participation.objects.filter(event=self.small).count(), 10)
 
+    @on_postgresql
+    def test_the_copy_has_a_time_limit_of_its_own(self):
+        """Longer than a page may run, but not forever; the connection keeps the web's limit after."""
+        def statement_timeout():
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW statement_timeout")
+                return cursor.fetchone()[0]
+
+        participations = Participation.objects.filter(event=self.large)
+        self.assertEqual(len(parse(export(participations, use_copy=True))), 1001)
+        self.assertEqual(statement_timeout(), "20s")
+        with override_settings(PARTICIPANT_EXPORT_TIMEOUT="1ms"), transaction.atomic():
+            with self.assertRaises(psycopg.errors.QueryCanceled):
+                export(participations, use_copy=True)
+            transaction.set_rollback(True)
+        self.assertEqual(statement_timeout(), "20s")
+
     def test_complete_download_is_recorded(self):
         exporter = ParticipantExporter(Participation.objects.filter(event=self.small), events=[self.small])
         record = start_record(exporter, source=ParticipantExport.Source.COMMAND, username="cron")
@@ -373,38 +472,57 @@ class LibreOfficeTests(TestCase):
         event = make_event(title="Réunion à Liévin", slug="lievin")
         person = make_person(first_name="Émilie", last_name="Éluard", job_title="=1+1", phone="+33 3 21 08 72 72")
         make_participation(event, person, talk_title="+cmd|' /C calc'!A0")
-        cls.participations = Participation.objects.filter(event=event)
+        for n, (value, _) in enumerate(DEFUSE_CASES):
+            make_participation(event, make_person(last_name="Piège", first_name=f"{n:02}", job_title=value, phone=""))
+        data = export(Participation.objects.filter(event=event))
+        # "Remove spaces" is a box of LibreOffice's import dialog: with it, " =1+1" is a formula.
+        cls.opened = {remove_spaces: open_in_libreoffice(data, remove_spaces=remove_spaces) for remove_spaces in (False, True)}
 
     def test_formulas_stay_text_and_accents_survive(self):
-        with tempfile.TemporaryDirectory() as directory:
-            folder = Path(directory)
-            (folder / "export.csv").write_bytes(export(self.participations))
-            (folder / "control.csv").write_bytes("\ufeffNom;Calcul\r\nÉluard;=1+1\r\n".encode())
-            # ; separator, " quotes, UTF-8 (76), from line 1, ..., token 13: evaluate formulas.
-            import_options = "CSV:59,34,76,1,,1036,false,false,false,false,false,-1,true"
-            subprocess.run(
-                [
-                    SOFFICE, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
-                    f"--infilter={import_options}", "--convert-to", "xlsx", "--outdir", str(folder),
-                    str(folder / "export.csv"), str(folder / "control.csv"),
-                ],
-                check=True, capture_output=True, timeout=60,
-            )
-            control = self.read_xlsx(folder / "control.xlsx")
-            exported = self.read_xlsx(folder / "export.xlsx")
-        self.assertRegex(control["sheet"], "<f[ >]")  # this set-up does evaluate formulas
-        self.assertNotRegex(exported["sheet"], "<f[ >]")
-        self.assertIn("'=1+1", exported["strings"])
-        self.assertIn("'+cmd|' /C calc'!A0", exported["strings"])
-        self.assertIn("Émilie", exported["strings"])
-        self.assertIn("Réunion à Liévin", exported["strings"])
-        self.assertIn("+33 3 21 08 72 72", exported["strings"])
+        for remove_spaces, (control, exported) in self.opened.items():
+            with self.subTest(remove_spaces=remove_spaces):
+                self.assertRegex(control["sheet"], "<f[ >]")  # this set-up does evaluate formulas
+                self.assertNotRegex(exported["sheet"], "<f[ >]")
+                self.assertIn("'=1+1", exported["strings"])
+                self.assertIn("'+cmd|' /C calc'!A0", exported["strings"])
+                self.assertIn("Émilie", exported["strings"])
+                self.assertIn("Réunion à Liévin", exported["strings"])
+                self.assertIn("+33 3 21 08 72 72", exported["strings"])
 
-    @staticmethod
-    def read_xlsx(path):
-        with zipfile.ZipFile(path) as archive:
-            strings = ElementTree.fromstring(archive.read("xl/sharedStrings.xml"))
-            return {
-                "sheet": archive.read("xl/worksheets/sheet1.xml").decode(),
-                "strings": ["".join(item.itertext()) for item in strings],
-            }
+    def test_hostile_cells_show_their_leading_quote_and_phone_numbers_do_not(self):
+        """Each hostile value of DEFUSE_CASES reads as its defused text, whatever comes before the formula."""
+        for remove_spaces, (_, exported) in self.opened.items():
+            with self.subTest(remove_spaces=remove_spaces):
+                for value, expected in DEFUSE_CASES:
+                    if expected.startswith(("'", "+")):
+                        # LibreOffice keeps a line break inside a cell as LF.
+                        self.assertIn(expected.replace("\r\n", "\n"), exported["strings"], msg=repr(value))
+
+
+def open_in_libreoffice(data: bytes, *, remove_spaces: bool):
+    """The exported file and a control file holding a bare =1+1, opened and saved as xlsx."""
+    with tempfile.TemporaryDirectory() as directory:
+        folder = Path(directory)
+        (folder / "export.csv").write_bytes(data)
+        (folder / "control.csv").write_bytes("\ufeffNom;Calcul\r\nÉluard;=1+1\r\n".encode())
+        # ; separator, " quotes, UTF-8 (76), from line 1, French (1036), ..., token 11: remove
+        # spaces, token 13: evaluate formulas.
+        import_options = f"CSV:59,34,76,1,,1036,false,false,false,false,{str(remove_spaces).lower()},-1,true"
+        subprocess.run(
+            [
+                SOFFICE, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
+                f"--infilter={import_options}", "--convert-to", "xlsx", "--outdir", str(folder),
+                str(folder / "export.csv"), str(folder / "control.csv"),
+            ],
+            check=True, capture_output=True, timeout=60,
+        )
+        return read_xlsx(folder / "control.xlsx"), read_xlsx(folder / "export.xlsx")
+
+
+def read_xlsx(path):
+    with zipfile.ZipFile(path) as archive:
+        strings = ElementTree.fromstring(archive.read("xl/sharedStrings.xml"))
+        return {
+            "sheet": archive.read("xl/worksheets/sheet1.xml").decode(),
+            "strings": ["".join(item.itertext()) for item in strings],
+        }
