@@ -9,7 +9,7 @@ class RobotsView(View):
     def get(self, request, *args, **kwargs):
         lines = [
             "User-agent: *",
-            "Disallow: /admin/",
+            f"Disallow: {reverse('admin:index')}",  # wherever ADMIN_URL puts it
             "",
             f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
         ]

@@ -2,13 +2,16 @@
 
 import csv
 import io
+import re
+import secrets
 import socket
 import struct
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
-from django.test import LiveServerTestCase, TestCase
+from django.test import Client, LiveServerTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +24,15 @@ from tests.factories import make_event, make_participation, make_person, make_us
 def rows_of(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+def export(client, url, params=None):
+    """What the export buttons do: a POST to the export address, the list's filters in its query string."""
+    return client.post(f"{url}?{urlencode(params)}" if params else url)
+
+
+def csrf_token_of(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
 
 
 class ExportAdminTests(TestCase):
@@ -43,10 +55,17 @@ class ExportAdminTests(TestCase):
         return reverse("admin:events_event_export", args=[event.pk])
 
     def test_event_page_shows_the_button_to_communication(self):
+        """The button is a form that posts, with the CSRF token, to the export address."""
         self.client.force_login(self.communication)
         response = self.client.get(reverse("admin:events_event_change", args=[self.congress.pk]))
         self.assertContains(response, "Exporter les participants (CSV)")
-        self.assertContains(response, self.event_export_url(self.congress))
+        form = re.search(
+            rf'<form method="post" action="{re.escape(self.event_export_url(self.congress))}"[^>]*>(.*?)</form>',
+            response.content.decode(), re.DOTALL,
+        )
+        self.assertIsNotNone(form)
+        self.assertIn('name="csrfmiddlewaretoken"', form[1])
+        self.assertFalse(ParticipantExport.objects.exists())
 
     def test_event_page_hides_the_button_without_the_permission(self):
         self.staff.user_permissions.add(*self.permissions("view_event", "change_event"))
@@ -57,7 +76,7 @@ class ExportAdminTests(TestCase):
 
     def test_event_export_streams_an_excel_file_and_records_it(self):
         self.client.force_login(self.communication)
-        response = self.client.get(self.event_export_url(self.congress))
+        response = export(self.client, self.event_export_url(self.congress))
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.streaming)
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
@@ -75,22 +94,25 @@ class ExportAdminTests(TestCase):
 
     def test_event_export_in_rfc4180(self):
         self.client.force_login(self.superuser)
-        response = self.client.get(self.event_export_url(self.congress), {"format": "csv"})
+        response = export(self.client, self.event_export_url(self.congress), {"format": "csv"})
         content = b"".join(response.streaming_content)
         self.assertTrue(content.startswith(b"Nom,Pr\xc3\xa9nom,"))
         self.assertEqual(ParticipantExport.objects.get().format, "csv")
 
     def test_bad_input_is_a_client_error(self):
         self.client.force_login(self.communication)
+        self.assertEqual(export(self.client, self.event_export_url(self.congress), {"format": "xlsx"}).status_code, 400)
         self.assertEqual(self.client.get(self.event_export_url(self.congress), {"format": "xlsx"}).status_code, 400)
-        self.assertEqual(self.client.get(reverse("admin:events_event_export", args=["999999"])).status_code, 404)
-        self.assertEqual(self.client.get(reverse("admin:events_event_export", args=["abc"])).status_code, 404)
+        for pk in ("999999", "abc"):
+            self.assertEqual(export(self.client, reverse("admin:events_event_export", args=[pk])).status_code, 404)
+            self.assertEqual(self.client.get(reverse("admin:events_event_export", args=[pk])).status_code, 404)
         self.assertFalse(ParticipantExport.objects.exists())
 
     def test_without_the_permission_export_is_forbidden(self):
         self.client.force_login(self.staff)
-        self.assertEqual(self.client.get(self.event_export_url(self.congress)).status_code, 403)
-        self.assertEqual(self.client.get(reverse("admin:events_participation_export")).status_code, 403)
+        for url in (self.event_export_url(self.congress), reverse("admin:events_participation_export")):
+            self.assertEqual(self.client.get(url).status_code, 403)
+            self.assertEqual(export(self.client, url).status_code, 403)
         self.assertFalse(ParticipantExport.objects.exists())
 
     def test_anonymous_and_non_staff_are_sent_to_the_login_page(self):
@@ -98,10 +120,11 @@ class ExportAdminTests(TestCase):
             if user:
                 self.client.force_login(user)
             for url in (self.event_export_url(self.congress), reverse("admin:events_participation_export")):
-                with self.subTest(user=user, url=url):
-                    response = self.client.get(url)
-                    self.assertEqual(response.status_code, 302)
-                    self.assertTrue(response["Location"].startswith(reverse("admin:login")))
+                for response in (self.client.get(url), export(self.client, url)):
+                    with self.subTest(user=user, url=url, method=response.request["REQUEST_METHOD"]):
+                        self.assertEqual(response.status_code, 302)
+                        self.assertTrue(response["Location"].startswith(reverse("admin:login")))
+        self.assertFalse(ParticipantExport.objects.exists())
 
     def test_event_list_action_exports_the_selected_events_as_one_file(self):
         self.client.force_login(self.communication)
@@ -139,8 +162,10 @@ class ExportAdminTests(TestCase):
         self.client.force_login(self.communication)
         changelist = self.client.get(reverse("admin:events_participation_changelist"), {"role__exact": "speaker"})
         self.assertContains(changelist, "Exporter cette liste (CSV)")
-        self.assertContains(changelist, reverse("admin:events_participation_export") + "?role__exact=speaker")
-        response = self.client.get(reverse("admin:events_participation_export"), {"role__exact": "speaker", "q": "zel"})
+        self.assertContains(
+            changelist, f'<form method="post" action="{reverse("admin:events_participation_export")}?role__exact=speaker"'
+        )
+        response = export(self.client, reverse("admin:events_participation_export"), {"role__exact": "speaker", "q": "zel"})
         rows = rows_of(response)
         self.assertEqual([row[0] for row in rows[1:]], ["Zeller"])
         self.assertEqual(response["Content-Disposition"], f'attachment; filename="participants-congres-2025-{self.today}.csv"')
@@ -151,14 +176,14 @@ class ExportAdminTests(TestCase):
 
     def test_participation_list_export_of_several_events_in_rfc4180(self):
         self.client.force_login(self.communication)
-        response = self.client.get(reverse("admin:events_participation_export"), {"role__exact": "speaker", "format": "csv"})
+        response = export(self.client, reverse("admin:events_participation_export"), {"role__exact": "speaker", "format": "csv"})
         self.assertEqual(response["Content-Disposition"], f'attachment; filename="participants-{self.today}.csv"')
         text = b"".join(response.streaming_content).decode()
         self.assertEqual([row[0] for row in csv.reader(io.StringIO(text, newline=""))][1:], ["Morel", "Zeller"])
 
     def test_participation_list_export_with_a_bad_filter_goes_back_to_the_list(self):
         self.client.force_login(self.communication)
-        response = self.client.get(reverse("admin:events_participation_export"), {"event__start__gte": "pas une date"})
+        response = export(self.client, reverse("admin:events_participation_export"), {"event__start__gte": "pas une date"})
         self.assertEqual(response.status_code, 302)
         self.assertTrue(response["Location"].endswith("?e=1"))
         self.assertFalse(ParticipantExport.objects.exists())
@@ -179,7 +204,7 @@ class ExportAdminTests(TestCase):
         ]
         for params, status in cases:
             with self.subTest(params=params):
-                response = self.client.get(url, params)
+                response = export(self.client, url, params)
                 self.assertEqual(response.status_code, status)
                 if response.streaming:
                     self.assertEqual(len(rows_of(response)), 4)
@@ -202,7 +227,7 @@ class ExportAdminTests(TestCase):
             )
             Participation.objects.bulk_create(Participation(event=event, person=person) for person in people)
             with CaptureQueriesContext(connection) as queries:
-                response = self.client.get(self.event_export_url(event))
+                response = export(self.client, self.event_export_url(event))
                 rows = rows_of(response)
             self.assertEqual(len(rows), size + 1)
             counts.append(len(queries))
@@ -213,6 +238,66 @@ class ExportAdminTests(TestCase):
         from django.contrib.auth.models import Permission
 
         return Permission.objects.filter(content_type__app_label="events", codename__in=codenames)
+
+
+class CrossSiteExportTests(TestCase):
+    """A link or a form on another site never exports a list in an editor's name."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.congress = make_event(title="Congrès 2025", slug="congres-2025")
+        make_participation(cls.congress, make_person(first_name="Alice", last_name="Zeller"))
+        cls.communication = make_user(group="Communication")
+        cls.event_url = reverse("admin:events_event_export", args=[cls.congress.pk])
+        cls.list_url = reverse("admin:events_participation_export") + "?role__exact=speaker&format=csv"
+
+    def setUp(self):
+        self.browser = Client(enforce_csrf_checks=True)
+        self.browser.force_login(self.communication)
+
+    def test_a_link_opens_a_french_page_whose_button_posts(self):
+        """A GET exports nothing: it explains, in French, and offers the button that posts."""
+        for url in (self.event_url, self.list_url):
+            with self.subTest(url=url):
+                response = self.browser.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertFalse(response.streaming)
+                self.assertContains(response, "Exporter les participants")
+                self.assertContains(response, "un lien peut venir d’un autre site")
+                form = re.search(r'<form method="post" action="([^"]*)"[^>]*>(.*?)</form>', response.content.decode(), re.DOTALL)
+                self.assertEqual(form[1].replace("&amp;", "&"), url)
+                self.assertIn('name="csrfmiddlewaretoken"', form[2])
+        self.assertFalse(ParticipantExport.objects.exists())
+
+    def test_the_button_of_that_page_exports(self):
+        page = self.browser.get(self.list_url)
+        response = self.browser.post(self.list_url, {"csrfmiddlewaretoken": csrf_token_of(page)})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(b"".join(response.streaming_content).startswith(b"Nom,Pr\xc3\xa9nom,"))
+        record = ParticipantExport.objects.get()
+        self.assertEqual((record.user, record.filters), (self.communication, {"role__exact": "speaker"}))
+
+    def test_a_head_request_writes_no_audit_record(self):
+        for url in (self.event_url, self.list_url):
+            with self.subTest(url=url):
+                self.assertEqual(self.browser.head(url).status_code, 200)
+        self.assertFalse(ParticipantExport.objects.exists())
+
+    def test_a_post_from_another_site_is_refused(self):
+        """Without the CSRF token of the site, a POST is a 403 and nothing is recorded."""
+        for url in (self.event_url, self.list_url):
+            with self.subTest(url=url):
+                response = self.browser.post(url, headers={"origin": "https://evil.example", "sec-fetch-site": "cross-site"})
+                self.assertEqual(response.status_code, 403)
+                self.assertFalse(response.streaming)
+        self.assertFalse(ParticipantExport.objects.exists())
+
+    def test_other_methods_are_not_allowed(self):
+        self.client.force_login(self.communication)
+        for method in ("put", "delete", "patch"):
+            with self.subTest(method=method):
+                self.assertEqual(getattr(self.client, method)(self.event_url).status_code, 405)
+        self.assertFalse(ParticipantExport.objects.exists())
 
 
 class ExportLogAdminTests(TestCase):
@@ -272,11 +357,14 @@ class InterruptedDownloadTests(LiveServerTestCase):
         Participation.objects.bulk_create(Participation(event=event, person=person) for person in people)
         user = make_user(is_superuser=True)
         self.client.force_login(user)
-        cookie = self.client.cookies[settings.SESSION_COOKIE_NAME].value
+        session = self.client.cookies[settings.SESSION_COOKIE_NAME].value
+        csrf = secrets.token_hex(16)  # what the export button sends: the CSRF cookie and its token
+        cookies = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
         path = reverse("admin:events_event_export", args=[event.pk])
         with socket.create_connection((self.server_thread.host, self.server_thread.port)) as sock:
             sock.sendall(
-                f"GET {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {settings.SESSION_COOKIE_NAME}={cookie}\r\n\r\n".encode()
+                f"POST {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {cookies}\r\n"
+                f"X-CSRFToken: {csrf}\r\nContent-Length: 0\r\n\r\n".encode()
             )
             received = b""
             while len(received) < 300_000:  # a few chunks, then the visitor goes away
