@@ -1,20 +1,21 @@
-"""Admin pieces shared by the three apps: publishing actions, thumbnails, the site's titles."""
+"""Admin pieces shared by the three apps: publishing actions, thumbnails, autocompletes; the tags' admin.
+
+The admin site itself (titles, "view on site") is config.admin_site.AdminSite.
+"""
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.shortcuts import redirect
 from django.utils.html import format_html
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
 
+from config.admin_input import EditorInputMixin, KeyChoiceField, KeysOnlyAutocompleteSelect
 from config.publishing import Status
-
-admin.site.site_header = format_lazy(_("{site} – administration"), site=settings.SITE_NAME)
-admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = _("Website content")
 
 
 def thumbnail(renditions: dict, alt: str = "") -> str:
@@ -62,7 +63,7 @@ class PublishingAdminMixin:
         return _("Online")
 
 
-class KnownChoicesAutocompleteSelect(AutocompleteSelect):
+class KnownChoicesAutocompleteSelect(KeysOnlyAutocompleteSelect):
     """Renders the selected option from an object the form already holds, without a query."""
 
     known: dict = {}
@@ -78,7 +79,7 @@ class KnownChoicesAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class KnownChoiceField(forms.ModelChoiceField):
+class KnownChoiceField(KeyChoiceField):
     """Takes a submitted value it already knows without asking the database again."""
 
     known: dict = {}
@@ -120,3 +121,29 @@ class PreloadedAutocompleteInlineMixin:
             )
             kwargs["form_class"] = KnownChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(EditorInputMixin, TaggitTagAdmin):
+    """django-taggit's, with its "merge tags" page under the rule of the other tag pages."""
+
+    @admin.action(description=_("Merge the selected tags"), permissions=["add", "change"])
+    def render_tag_form(self, request, queryset):
+        return super().render_tag_form(request, queryset)
+
+    def merge_tags_view(self, request):
+        # Merging may create the tag it merges into, and changes what the others tag.
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        # The selection the list's action left in the session: none, or a tag deleted since, is no 500.
+        try:
+            selected = {int(pk) for pk in request.session.get("selected_tag_ids", "").split(",")}
+        except ValueError:
+            selected = set()
+        if not selected or Tag.objects.filter(pk__in=selected).count() != len(selected):
+            self.message_user(request, _("Select at least one tag in the list, then the merge action."), messages.ERROR)
+            return redirect("admin:taggit_tag_changelist")
+        return super().merge_tags_view(request)

@@ -9,7 +9,9 @@ tests check they agree.
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import resolve
 from django.utils.translation import gettext_lazy as _
 
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
@@ -31,9 +33,31 @@ def unique_slug(instance: models.Model, value: str, field: str = "slug") -> str:
     others = type(instance)._default_manager.exclude(pk=instance.pk)
     taken = set(others.filter(**{f"{field}__startswith": base}).values_list(field, flat=True))
     candidate, n = base, 2
-    while candidate in taken:
+    while candidate in taken or leads_elsewhere(instance, candidate):
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+def addresses(instance: models.Model, slug: str) -> list[str]:
+    """The public addresses ``instance`` would have with this slug (its page, an event's .ics)."""
+    if hasattr(instance, "addresses_for_slug"):
+        return instance.addresses_for_slug(slug)
+    return [instance.url_for_slug(slug)] if hasattr(instance, "url_for_slug") else []
+
+
+def leads_elsewhere(instance: models.Model, slug: str) -> bool:
+    """Whether one of those addresses is another page's: an event "archives" would be
+    /agenda/archives/, the past events, and its .ics /agenda/agenda.ics, the whole agenda."""
+    return any(resolve(url).kwargs.get("slug") != slug for url in addresses(instance, slug))
+
+
+def validate_slug_address(instance: models.Model) -> None:
+    """For ``clean()``: a slug typed in the admin must not take another page's address."""
+    if instance.slug and leads_elsewhere(instance, instance.slug):
+        raise ValidationError(
+            {"slug": _("This address is that of another page of the site: choose another slug.")},
+            code="reserved",
+        )
 
 
 SLUG_HELP = _(

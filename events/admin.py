@@ -5,15 +5,22 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
-from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from config.admin import PreloadedAutocompleteInlineMixin, PublishingAdminMixin, thumbnail
+from config.admin_input import EditorInputMixin
 from config.paginators import EstimatedCountPaginator
 from config.templatetags.site_tags import event_dates, event_times
 
@@ -22,7 +29,7 @@ from .forms import EventAdminForm, ProgrammeItemForm, zone_named
 from .models import Event, ParticipantExport, Participation, ProgrammeItem
 
 
-class ProgrammeItemInline(admin.StackedInline):
+class ProgrammeItemInline(EditorInputMixin, admin.StackedInline):
     model = ProgrammeItem
     form = ProgrammeItemForm
     extra = 0
@@ -30,7 +37,7 @@ class ProgrammeItemInline(admin.StackedInline):
     fields = [("title", "kind"), ("start", "end"), "place", "speakers", "description"]
 
 
-class ParticipationInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+class ParticipationInline(PreloadedAutocompleteInlineMixin, EditorInputMixin, admin.TabularInline):
     """Those who take the floor or organise; attendees and delegates, who may number
     hundreds, are managed on the participation list the event page links to."""
 
@@ -52,7 +59,7 @@ class ParticipationInline(PreloadedAutocompleteInlineMixin, admin.TabularInline)
 
 
 @admin.register(Event)
-class EventAdmin(PublishingAdminMixin, admin.ModelAdmin):
+class EventAdmin(PublishingAdminMixin, EditorInputMixin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = ["title", "dates", "city", "kind", "visibility", "participant_count", "image_thumbnail"]
     list_filter = ["status", "kind", "country", "tags"]
@@ -146,21 +153,27 @@ class EventAdmin(PublishingAdminMixin, admin.ModelAdmin):
         if event is None:
             raise Http404
         return export_response(
-            request, event.participations.all(), events=[event], source=ParticipantExport.Source.EVENT_PAGE
+            request,
+            event.participations.all(),
+            events=[event],
+            source=ParticipantExport.Source.EVENT_PAGE,
+            model_admin=self,
         )
 
     @admin.action(description=_("Export the participants of the selected events (CSV)"), permissions=["export"])
     def export_participants(self, request, queryset):
         events = list(Event.objects.filter(pk__in=queryset.values("pk")).order_by("start"))
         participations = Participation.objects.filter(event__in=events)
-        return export_response(request, participations, events=events, source=ParticipantExport.Source.EVENT_LIST)
+        return export_response(
+            request, participations, events=events, source=ParticipantExport.Source.EVENT_LIST, model_admin=self
+        )
 
     class Media:
         js = ["admin/js/urlify.js", "admin/js/slugify_fr.js"]
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(EditorInputMixin, admin.ModelAdmin):
     list_display = ["person", "role", "status", "event", "organisation", "talk_title"]
     list_editable = ["role", "status"]
     list_filter = ["role", "status", ("event__start", admin.DateFieldListFilter)]
@@ -176,9 +189,10 @@ class ParticipationAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """The admin's search over ``search_fields``, word by word, through indexes at any size."""
-        for word in smart_split(search_term):
-            if word[0] in "\"'" and word[0] == word[-1] and len(word) > 1:
-                word = unescape_string_literal(word)
+        words = self.search_words(request, search_term)
+        if words is None:
+            return queryset.none(), False
+        for word in words:
             queryset = queryset.mentioning(word)
         return queryset, False
 
@@ -203,13 +217,14 @@ class ParticipationAdmin(admin.ModelAdmin):
             participations,
             events=events,
             source=ParticipantExport.Source.PARTICIPATION_LIST,
+            model_admin=self,
             filters=dict(request.GET.items()),
             format=format,
         )
 
 
 @admin.register(ProgrammeItem)
-class ProgrammeItemAdmin(admin.ModelAdmin):
+class ProgrammeItemAdmin(EditorInputMixin, admin.ModelAdmin):
     """Reached mostly through the event page; listed for searching across programmes."""
 
     form = ProgrammeItemForm
@@ -234,11 +249,25 @@ class ProgrammeItemAdmin(admin.ModelAdmin):
 EXPORT_FORMAT_VAR = "format"
 
 
-def export_response(request, participations, *, events, source, filters=None, format=None):
-    """A streamed CSV download, recorded before the first byte and completed after the last."""
+def export_response(request, participations, *, events, source, model_admin, filters=None, format=None):
+    """A streamed CSV download, recorded before the first byte and completed after the last.
+
+    Only a POST, with the CSRF token of a button of the admin, exports: a GET (a link, perhaps
+    on another site) gets a page that explains this and holds the button.
+    """
     format = format or request.GET.get(EXPORT_FORMAT_VAR, ParticipantExport.Format.EXCEL)
     if format not in ParticipantExport.Format.values:
         return HttpResponseBadRequest(str(_("Unknown export format.")))
+    if request.method in ("GET", "HEAD"):
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "title": _("Export participants"),
+            "opts": model_admin.opts,
+            "events": events,
+        }
+        return TemplateResponse(request, "admin/events/export_confirmation.html", context)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     exporter = ParticipantExporter(participations, format=format, events=events)
     record = start_record(exporter, source=source, user=request.user, filters=filters)
     response = StreamingHttpResponse(recorded(exporter, record), content_type=exporter.content_type)
@@ -247,7 +276,7 @@ def export_response(request, participations, *, events, source, filters=None, fo
 
 
 @admin.register(ParticipantExport)
-class ParticipantExportAdmin(admin.ModelAdmin):
+class ParticipantExportAdmin(EditorInputMixin, admin.ModelAdmin):
     """The log of participant list exports: read-only, for those who may export."""
 
     list_display = ["created", "username", "source", "event_list", "format", "row_count", "completed"]

@@ -1,6 +1,6 @@
 """iCalendar (RFC 5545) exports: one public event, and the upcoming events as a subscribable feed."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from datetime import timezone as dt_timezone
 from urllib.parse import urlsplit
 
@@ -12,6 +12,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views import View
 
+from config.admin_input import FIRST_DAY, LAST_DAY
 from config.templatetags.site_tags import absolute, event_place
 
 from .feeds import plain_text
@@ -35,7 +36,10 @@ def to_vevent(event: Event, *, host: str, url: str) -> icalendar.Event:
     if event.all_day:
         # Whole days: the end date is exclusive, so a 7–8 May event ends on 9 May.
         vevent.add("dtstart", event.start_date)
-        vevent.add("dtend", event.end_date + timedelta(days=1))
+        if event.end_date < date.max:
+            vevent.add("dtend", event.end_date + timedelta(days=1))
+        else:  # 31 December 9999 has no day after: the length instead
+            vevent.add("duration", event.end_date - event.start_date + timedelta(days=1))
         vevent.add("transp", "TRANSPARENT")
     else:
         vevent.add("dtstart", event.start_local)
@@ -77,10 +81,14 @@ class CalendarView(View):
         for event in events:
             calendar.add_component(to_vevent(event, host=host, url=absolute(event.get_absolute_url())))
         if events:
-            # Zone definitions covering the events' dates, not the default 1970–2038.
+            # Zone definitions covering the events' dates, not the default 1970–2038, but only the
+            # years the admin accepts: an event of year 9999 would ask for 8,000 years of them.
+            def within(day):
+                return min(max(day, FIRST_DAY), LAST_DAY)
+
             calendar.add_missing_timezones(
-                first_date=min(event.start_date for event in events) - timedelta(days=366),
-                last_date=max(event.end_date for event in events) + timedelta(days=366),
+                first_date=within(min(event.start_date for event in events)) - timedelta(days=366),
+                last_date=within(max(event.end_date for event in events)) + timedelta(days=366),
             )
         response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}"'

@@ -41,7 +41,10 @@ def when_where(event: Event) -> str:
 
 
 class SiteFeed(Feed):
-    """Links at the site's canonical address (``SITE_URL``); entry ids that survive a slug change."""
+    """Links at the site's canonical address (``SITE_URL``); entry ids that survive a slug change.
+
+    Titles are Django's default ``item_title``: ``str(item)`` escaped, as RSS readers read it as HTML.
+    """
 
     list_url_name = ""
     feed_url_name = ""
@@ -76,9 +79,6 @@ class UpcomingEventsRssFeed(SiteFeed):
     def items(self):
         return Event.objects.published().upcoming().prefetch_related("tags")[:FEED_LENGTH]
 
-    def item_title(self, event):
-        return event.title
-
     def item_description(self, event):
         summary = event.summary or plain_text(event.description, words=60)
         # Feed readers read the description as HTML: the plain text is escaped for it.
@@ -100,3 +100,7 @@ class UpcomingEventsAtomFeed(UpcomingEventsRssFeed):
 
     def subtitle(self):
         return self.description()
+
+    def item_title(self, item):
+        # An Atom title without a type is text: the RSS feed's escaping would show "&lt;b&gt;".
+        return str(item)

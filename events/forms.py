@@ -5,7 +5,9 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 
-from .models import Event, ProgrammeItem
+from .models import TIME_ZONE_CHOICES, Event, ProgrammeItem
+
+TIME_ZONES = frozenset(name for name, _label in TIME_ZONE_CHOICES)
 
 
 def to_wall_clock(value, zone):
@@ -39,10 +41,9 @@ class LocalTimesMixin:
 
 
 def zone_named(name, default):
-    try:
-        return zoneinfo.ZoneInfo(name) if name else default
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return default
+    """The zone of one of the form's choices, else ``default``: "America" is a folder of the zone
+    database, which ``ZoneInfo`` reads as a file (IsADirectoryError)."""
+    return zoneinfo.ZoneInfo(name) if name in TIME_ZONES else default
 
 
 class EventAdminForm(LocalTimesMixin, forms.ModelForm):

@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -16,7 +16,7 @@ from config.postgres import substring_index
 from config.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
 from config.richtext import RichTextField
 from config.search import SOURCES
-from config.slugs import SLUG_HELP, unique_slug
+from config.slugs import SLUG_HELP, unique_slug, validate_slug_address
 from people.models import Organisation, Person
 
 TIME_ZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
@@ -101,6 +101,9 @@ class Event(SlugHistoryMixin, Illustrated, Publishable):
     def url_for_slug(self, slug: str) -> str:
         return reverse("events:event-detail", kwargs={"slug": slug})
 
+    def addresses_for_slug(self, slug: str) -> list[str]:
+        return [self.url_for_slug(slug), reverse("event-ics", kwargs={"slug": slug})]
+
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
@@ -131,6 +134,7 @@ class Event(SlugHistoryMixin, Illustrated, Publishable):
 
     def clean(self):
         super().clean()
+        validate_slug_address(self)
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("The end must not be before the start.")})
 
@@ -145,9 +149,7 @@ class Event(SlugHistoryMixin, Illustrated, Publishable):
 def whole_days(start: datetime, end: datetime, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
     """From the first day's midnight to the last instant of the last day, in the event's zone."""
     first = datetime.combine(start.astimezone(zone).date(), time.min, tzinfo=zone)
-    last_day = end.astimezone(zone).date()
-    after = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone)
-    return first, after - timedelta(microseconds=1)
+    return first, datetime.combine(end.astimezone(zone).date(), time.max, tzinfo=zone)
 
 
 class ProgrammeItem(models.Model):

@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.admin import PublishingAdminMixin, thumbnail
+from config.admin_input import EditorInputMixin
 from config.paginators import EstimatedCountPaginator
 
 from .models import Article
@@ -24,13 +26,15 @@ class PublicationYearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in range(last, first - 1, -1)]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(published_at__year=int(self.value()))
-        return queryset
+        if self.value() is None:
+            return queryset
+        if self.value() not in dict(self.lookup_choices):  # "0", "99999", "²" (a digit to isdigit())
+            raise IncorrectLookupParameters(self.value())
+        return queryset.filter(published_at__year=int(self.value()))
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishingAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(PublishingAdminMixin, EditorInputMixin, admin.ModelAdmin):
     list_display = ["title", "published_at", "visibility", "featured", "author", "image_thumbnail"]
     list_filter = ["status", "featured", PublicationYearFilter, "tags"]
     list_select_related = ["author"]

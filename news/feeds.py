@@ -26,9 +26,6 @@ class LatestArticlesRssFeed(SiteFeed):
     def items(self):
         return Article.objects.published().prefetch_related("tags")[:FEED_LENGTH]
 
-    def item_title(self, article):
-        return article.title
-
     def item_description(self, article):
         # Feed readers read the description as HTML: the plain text is escaped for it.
         return escape(plain_text(article.standfirst) or plain_text(article.body, words=60))
@@ -49,3 +46,7 @@ class LatestArticlesAtomFeed(LatestArticlesRssFeed):
 
     def subtitle(self):
         return self.description()
+
+    def item_title(self, item):
+        # An Atom title without a type is text: the RSS feed's escaping would show "&lt;b&gt;".
+        return str(item)

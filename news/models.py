@@ -10,7 +10,7 @@ from config.postgres import substring_index
 from config.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
 from config.richtext import RichTextField
 from config.search import SOURCES
-from config.slugs import SLUG_HELP, unique_slug
+from config.slugs import SLUG_HELP, unique_slug, validate_slug_address
 from events.models import Event
 from people.models import Person
 
@@ -71,6 +71,10 @@ class Article(SlugHistoryMixin, Illustrated, Publishable):
 
     def url_for_slug(self, slug: str) -> str:
         return reverse("news:article-detail", kwargs={"slug": slug})
+
+    def clean(self):
+        super().clean()
+        validate_slug_address(self)
 
     def save(self, *args, **kwargs):
         if not self.slug:

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from config.admin import thumbnail
+from config.admin_input import EditorInputMixin
 from config.paginators import EstimatedCountPaginator
 from events.models import Event, ProgrammeItem
 
@@ -27,7 +28,7 @@ class KeepsEventHistory:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(KeepsEventHistory, admin.ModelAdmin):
+class OrganisationAdmin(KeepsEventHistory, EditorInputMixin, admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "city", "country", "logo_thumbnail"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "acronym", "city"]
@@ -50,7 +51,7 @@ class OrganisationAdmin(KeepsEventHistory, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(KeepsEventHistory, admin.ModelAdmin):
+class PersonAdmin(KeepsEventHistory, EditorInputMixin, admin.ModelAdmin):
     list_display = ["full_name", "organisation", "job_title", "is_public", "photo_thumbnail"]
     list_display_links = ["full_name"]
     list_filter = ["is_public", "organisation__kind", "tags"]

@@ -203,3 +203,53 @@ def test_calendars_run_a_constant_number_of_queries(client, django_assert_max_nu
     with django_assert_max_num_queries(4):
         response = client.get(reverse("event-ics", kwargs={"slug": event.slug}))
     assert response.status_code == 200
+
+
+class DatesAtTheEndsOfTimeTests(TestCase):
+    """Events dated in year 1 or 9999, stored before the admin refused them, never take a calendar down."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from datetime import UTC as utc
+        from datetime import datetime
+
+        cls.ancient = make_event(title="An 1", start=datetime(1, 1, 1, 12, tzinfo=utc), end=datetime(1, 1, 1, 15, tzinfo=utc))
+        cls.far = make_event(
+            title="An 9999", start=datetime(9999, 12, 30, 9, tzinfo=utc), end=datetime(9999, 12, 31, 12, tzinfo=utc)
+        )
+        cls.far_abroad = make_event(
+            title="An 9999 à Thetford Mines", timezone="America/Toronto",
+            start=datetime(9999, 12, 31, 14, tzinfo=utc), end=datetime(9999, 12, 31, 20, tzinfo=utc),
+        )
+        cls.last_day = make_event(
+            title="Jusqu’au dernier jour", all_day=True,
+            start=datetime(9999, 12, 30, 9, tzinfo=utc), end=datetime(9999, 12, 31, 9, tzinfo=utc),
+        )
+        cls.soon = make_event(title="Bientôt")
+
+    def calendar(self, url):
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        return response, icalendar.Calendar.from_ical(response.content)
+
+    def test_the_agenda_lists_them_with_the_others(self):
+        response, calendar = self.calendar(reverse("events-ics"))
+        self.assertEqual(
+            [str(vevent["SUMMARY"]) for vevent in calendar.walk("VEVENT")],
+            ["Bientôt", "Jusqu’au dernier jour", "An 9999", "An 9999 à Thetford Mines"],
+        )
+        self.assertLess(len(response.content), 20_000, "zone definitions for 8,000 years")
+
+    def test_each_has_its_own_calendar_file(self):
+        for event in (self.ancient, self.far, self.far_abroad, self.last_day):
+            _response, calendar = self.calendar(reverse("event-ics", kwargs={"slug": event.slug}))
+            [vevent] = calendar.walk("VEVENT")
+            self.assertEqual(vevent.decoded("DTSTART").year, event.start_local.year)
+
+    def test_an_all_day_event_ending_on_31_december_9999_lasts_its_days(self):
+        """There is no 1 January 10000 to end on: its length is given instead."""
+        _response, calendar = self.calendar(reverse("event-ics", kwargs={"slug": self.last_day.slug}))
+        [vevent] = calendar.walk("VEVENT")
+        self.assertEqual(vevent.decoded("DTSTART"), date(9999, 12, 30))
+        self.assertEqual(vevent.decoded("DURATION"), timedelta(days=2))
+        self.assertNotIn("DTEND", vevent)

@@ -186,3 +186,30 @@ def test_feeds_run_a_constant_number_of_queries(client, django_assert_max_num_qu
             response = client.get(reverse(name))
         entries = rss_items(response) if name.endswith("rss") else atom_entries(response)
         assert len(entries) == expected
+
+
+class MarkupInTitlesTests(TestCase):
+    """An editor's <b> in a title is text in every feed reader."""
+
+    title = "<b>Friches</b> & sites : l'été <script>alert(1)</script>"
+
+    @classmethod
+    def setUpTestData(cls):
+        make_article(title=cls.title)
+        make_event(title=cls.title)
+
+    def test_rss_titles_are_escaped_as_django_does_by_default(self):
+        """RSS readers read a title as HTML: it is escaped once more than XML needs (Django's ticket #6533)."""
+        from django.utils.html import escape
+
+        for name in ("news-rss", "events-rss"):
+            [item] = rss_items(self.client.get(reverse(name)))
+            self.assertEqual(item.findtext("title"), escape(self.title), name)
+
+    def test_atom_titles_are_text(self):
+        """Atom says a title without a type is plain text: escaping it again would show "&lt;b&gt;"."""
+        for name in ("news-atom", "events-atom"):
+            [entry] = atom_entries(self.client.get(reverse(name)))
+            title = entry.find(f"{ATOM}title")
+            self.assertIn(title.get("type"), (None, "text"))
+            self.assertEqual(title.text, self.title, name)

@@ -14,6 +14,7 @@ import icalendar
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
+from django.utils.html import escape
 from PIL import Image
 
 from events.models import Event, ProgrammeItem
@@ -217,13 +218,14 @@ class HostileContentTests(TestCase):
             assert_no_live_markup(self, html, url)
 
     def test_news_rss(self):
-        self.assert_safe_feed("/actualites/flux.rss", self.article.title)
+        """RSS titles are escaped once more: readers read them as HTML (Django's default)."""
+        self.assert_safe_feed("/actualites/flux.rss", escape(self.article.title))
 
     def test_news_atom(self):
         self.assert_safe_feed("/actualites/flux.atom", self.article.title)
 
     def test_events_rss(self):
-        self.assert_safe_feed("/agenda/flux.rss", self.event.title)
+        self.assert_safe_feed("/agenda/flux.rss", escape(self.event.title))
 
     def test_events_atom(self):
         self.assert_safe_feed("/agenda/flux.atom", self.event.title)
@@ -246,7 +248,7 @@ class HostileContentTests(TestCase):
     def test_participant_export_defuses_formulas(self):
         self.client.force_login(self.editor)
         for format in ("excel", "csv"):
-            response = self.client.get(f"/admin/events/event/{self.event.pk}/export/?format={format}")
+            response = self.client.post(f"/admin/events/event/{self.event.pk}/export/?format={format}")
             self.assertEqual(response.status_code, 200)
             text = b"".join(response.streaming_content).decode("utf-8-sig")
             rows = list(csv.reader(io.StringIO(text), delimiter=";" if format == "excel" else ","))

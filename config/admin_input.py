@@ -1,0 +1,171 @@
+"""What an editor types or tampers with in the admin ends as a French form error, a warning, an empty
+list or a 400: never a 500, never the "database unavailable" page (an ``OperationalError`` is a 503)."""
+
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import BadRequest, ValidationError
+from django.db import models
+from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from taggit.forms import TagField
+from taggit.managers import TaggableManager
+from taggit.models import Tag
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+MAX_SEARCH_WORDS = 20  # SQLite refuses a query nested 1,000 deep: some 500 words of an admin search
+
+
+def validate_date_in_range(value):
+    """Far outside, converting to UTC or adding a day overflows (year 1, 31 December 9999)."""
+    day = value.date() if hasattr(value, "date") else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s."),
+            code="date_out_of_range",
+            params={"first": FIRST_DAY.year, "last": LAST_DAY.year},
+        )
+
+
+def is_key(field: models.Field, value) -> bool:
+    """Whether ``value`` can be stored in ``field`` (an id): "abc" cannot, nor a number of 25 digits."""
+    try:
+        field.run_validators(field.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+def target_field(db_field) -> models.Field:
+    """The field of the related model a foreign key or many-to-many field stores."""
+    opts = db_field.remote_field.model._meta
+    return opts.get_field(getattr(db_field.remote_field, "field_name", None) or opts.pk.name)
+
+
+class KeysOnlyAutocompleteMixin:
+    """Django's autocomplete widgets query the submitted values to show them again: only those that
+    can be ids are asked for (the field itself says "select a valid choice" for the others)."""
+
+    def optgroups(self, name, value, attr=None):
+        field = target_field(self.field)
+        return super().optgroups(name, [v for v in value if v in (None, "") or is_key(field, v)], attr)
+
+
+class KeysOnlyAutocompleteSelect(KeysOnlyAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class KeysOnlyAutocompleteSelectMultiple(KeysOnlyAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class KeyChoiceField(forms.ModelChoiceField):
+    """A value that cannot be an id is an invalid choice before any query: SQLite cannot even bind
+    a number of 25 digits (OverflowError)."""
+
+    def to_python(self, value):
+        opts = self.queryset.model._meta
+        if value not in self.empty_values and not is_key(opts.get_field(self.to_field_name or opts.pk.name), value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class KeyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        field = opts.get_field(self.to_field_name or opts.pk.name)
+        for pk in value:
+            if not is_key(field, pk):
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk})
+        return super()._check_values(value)
+
+
+class BoundedTagField(TagField):
+    """django-taggit stores each tag in a column of 100 characters: PostgreSQL refuses longer ones."""
+
+    def clean(self, value):
+        tags = super().clean(value)
+        limit = Tag._meta.get_field("name").max_length
+        if too_long := [tag for tag in tags if len(tag) > limit]:
+            raise ValidationError(
+                _("A tag has at most %(limit)d characters: “%(tag)s…” has %(length)d."),
+                code="max_length",
+                params={"limit": limit, "tag": too_long[0][:30], "length": len(too_long[0])},
+            )
+        return tags
+
+
+class LenientChangeList(ChangeList):
+    """Dates in a list's filters that Python or SQLite cannot handle (the year after 9999, 1 January
+    of year 1 in UTC) are wrong parameters: Django then shows the unfiltered list (``?e=1``)."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def get_results(self, request):
+        try:
+            return super().get_results(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class EditorInputMixin:
+    """For model admins and inlines: dates within 1900–2100, tags that fit, autocomplete values that
+    are ids, odd list parameters, action ids and over-long searches handled."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, TaggableManager):
+            kwargs.setdefault("form_class", BoundedTagField)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField) and formfield is not None:
+            formfield.validators.append(validate_date_in_range)
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeysOnlyAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        kwargs.setdefault("form_class", KeyChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeysOnlyAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        kwargs.setdefault("form_class", KeyMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changelist(self, request, **kwargs):
+        return LenientChangeList
+
+    def response_action(self, request, queryset):
+        # Django filters on the posted ids as they come: "abc" would be a ValueError.
+        if not all(is_key(self.opts.pk, pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME)):
+            raise BadRequest("Selected ids that cannot be ids.")
+        return super().response_action(request, queryset)
+
+    def search_words(self, request, search_term: str) -> list[str] | None:
+        """The words of a search, quotes removed, or None (and a warning) when there are too many."""
+        words = [
+            unescape_string_literal(word) if word[0] in "\"'" and word[0] == word[-1] and len(word) > 1 else word
+            for word in smart_split(search_term)
+        ]
+        if len(words) > MAX_SEARCH_WORDS:
+            message = ngettext("Search with at most %(n)d word.", "Search with at most %(n)d words.", MAX_SEARCH_WORDS)
+            self.message_user(request, message % {"n": MAX_SEARCH_WORDS}, messages.WARNING)
+            return None
+        return words
+
+    def get_search_results(self, request, queryset, search_term):
+        if self.search_words(request, search_term) is None:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
