@@ -155,6 +155,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 MAX_IMAGE_UPLOAD_BYTES = 15 * 1024 * 1024
+# Pictures with more pixels are refused from their header: decoding costs 4 bytes a pixel.
+MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", str(40_000_000)))
 
 CACHES = {
     "default": (
