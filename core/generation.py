@@ -23,7 +23,7 @@ import uuid
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, router
 
 from core.models import ContentGeneration
 
@@ -59,15 +59,35 @@ POSTGRES_TRIGGERS = {
 
 
 def current_generation() -> str:
-    """The token as the database that serves the pages sees it now: one primary-key read."""
-    using = router.db_for_read(ContentGeneration)
-    value = ContentGeneration.objects.using(using).filter(pk=1).values_list("value", flat=True).first()
-    if value is None:  # a flushed or restored database without the row
-        ContentGeneration.objects.using(router.db_for_write(ContentGeneration)).bulk_create(
+    """The token as the database that serves the pages sees it now: one primary-key read.
+
+    Read on every anonymous request, so in plain SQL (the ORM would cost more than the query),
+    and it doubles as the connection's health check: Django's (CONN_HEALTH_CHECKS) is a round
+    trip of its own. A persistent connection the server dropped (a restart) is opened again.
+    """
+    connection = connections[router.db_for_read(ContentGeneration)]
+    check = connection.health_check_enabled and not connection.health_check_done and not connection.in_atomic_block
+    connection.health_check_done = True
+    try:
+        row = _read_generation(connection)
+    except (OperationalError, InterfaceError):
+        if not check:
+            raise
+        connection.close()
+        row = _read_generation(connection)
+    if row is None:  # a flushed or restored database without the row
+        using = router.db_for_write(ContentGeneration)
+        ContentGeneration.objects.using(using).bulk_create(
             [ContentGeneration(pk=1, value=uuid.uuid4().hex)], ignore_conflicts=True
         )
-        value = ContentGeneration.objects.using(using).values_list("value", flat=True).get(pk=1)
-    return value
+        return ContentGeneration.objects.using(using).values_list("value", flat=True).get(pk=1)
+    return row[0]
+
+
+def _read_generation(connection) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {TABLE} WHERE id = 1")
+        return cursor.fetchone()
 
 
 def content_changed(using: str = DEFAULT_DB_ALIAS) -> None:

@@ -66,13 +66,13 @@ class PostgresTimeoutTests(TransactionTestCase):
         password = f":{params['PASSWORD']}" if params["PASSWORD"] else ""
         return f"postgres://{params['USER']}{password}@{params['HOST']}:{params['PORT'] or 5432}/{params['NAME']}"
 
-    def test_a_request_stuck_behind_a_migration_lock_fails_fast_into_the_503_page(self):
-        make_article(title="Les terrils classés")
+    def serve(self, **env: str) -> int:
+        """One gunicorn worker on the test database; its port."""
         port = free_port()
         env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_REPLICA_URL")} | {
             "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": self.database_url(), "DEBUG": "0",
-            "HTTPS": "0", "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_LOCK_TIMEOUT": "300ms", "GUNICORN_TIMEOUT": "30",
-        }
+            "HTTPS": "0", "ALLOWED_HOSTS": "127.0.0.1", "GUNICORN_THREADS": "1",
+        } | env
         server = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi",
              "--bind", f"127.0.0.1:{port}", "--workers", "1"],
@@ -84,10 +84,29 @@ class PostgresTimeoutTests(TransactionTestCase):
         while True:
             try:
                 if request(port, "GET", "/robots.txt", timeout=2)[0] == 200:
-                    break
+                    return port
             except OSError:
                 time.sleep(0.2)
             self.assertLess(time.monotonic(), deadline, "gunicorn did not start")
+
+    def test_a_connection_the_server_dropped_is_opened_again_without_an_error(self):
+        """The content generation's read is the connection's health check: a PostgreSQL restart
+        costs no visitor a 503 page."""
+        make_article(title="Les terrils classés")
+        port = self.serve()
+        self.assertEqual(request(port, "GET", "/actualites/")[0], 200)
+        with connection.cursor() as cursor:  # what a restart does to the worker's persistent connection
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+            self.assertGreaterEqual(len(cursor.fetchall()), 1)
+        for path in ("/actualites/", "/agenda/", "/admin/login/"):
+            self.assertEqual(request(port, "GET", path)[0], 200, path)
+
+    def test_a_request_stuck_behind_a_migration_lock_fails_fast_into_the_503_page(self):
+        make_article(title="Les terrils classés")
+        port = self.serve(DATABASE_LOCK_TIMEOUT="300ms")
         params = connection.settings_dict
         with psycopg.connect(dbname=params["NAME"], user=params["USER"], host=params["HOST"] or None,
                              port=params["PORT"] or None, password=params["PASSWORD"] or None) as migration:
