@@ -58,7 +58,7 @@ print(json.dumps({
     "article": article.get_absolute_url(),
     "event": event.get_absolute_url(),
     "search": reverse("search") + "?q=friches",
-    "RSS feed": reverse("news-rss"),
+    "RSS feed": reverse("news:rss"),
 }))
 """
 

@@ -49,9 +49,9 @@ def public_pages() -> dict[str, str]:
         "person": person.get_absolute_url(),
         "tag": reverse("tag-detail", kwargs={"slug": tag.slug}),
         "search": reverse("search") + "?q=friches",
-        "news RSS": reverse("news-rss"),
-        "events RSS": reverse("events-rss"),
-        "calendar": reverse("events-ics"),
+        "news RSS": reverse("news:rss"),
+        "events RSS": reverse("events:rss"),
+        "calendar": reverse("events:ics"),
         "sitemap index": reverse("sitemap"),
     }
 

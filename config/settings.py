@@ -39,7 +39,7 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 
 INSTALLED_APPS = [
-    "config.apps.AdminConfig",  # django.contrib.admin on config.admin_site.AdminSite
+    "core.apps.AdminConfig",  # django.contrib.admin on core.admin_site.AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,11 +54,13 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "axes",
+    # The ground floor, the apps, the site-wide pages, the demo tooling (README: where things live).
     "core",
-    "config",
     "people",
     "events",
     "news",
+    "pages",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -74,7 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.publishing.PublicRedirectFallbackMiddleware",  # old addresses of public items
+    "core.publishing.PublicRedirectFallbackMiddleware",  # old addresses of public items
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -92,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -268,7 +270,7 @@ LOGGING = {
 # while the security headers and the content security policy are still set on each response.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
-    "config.cache.AnonymousPageCacheMiddleware",
+    "pages.cache.AnonymousPageCacheMiddleware",
 )
 # An upper bound only: any change of content empties the page cache at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))

@@ -4,19 +4,26 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
 
 from config import views as site_views
-from config.converters import UnicodeSlugConverter
-from config.robots import RobotsView
-from config.search import SearchView
-from config.sitemaps import SITEMAPS
-from config.tags import TagDetailView
+from core.converters import UnicodeSlugConverter
 from core.views import uses_query_parameters
-from events.calendar import EventCalendarView, UpcomingEventsCalendarView
-from events.feeds import UpcomingEventsAtomFeed, UpcomingEventsRssFeed
-from news.feeds import LatestArticlesAtomFeed, LatestArticlesRssFeed
+from events.sitemaps import EventSitemap
+from news.sitemaps import ArticleSitemap
+from pages.robots import RobotsView
+from pages.search import SearchView
+from pages.sitemaps import StaticSitemap
+from pages.tags import TagDetailView
+from people.sitemaps import PersonSitemap
 
 register_converter(UnicodeSlugConverter, "uslug")
 
 handler500 = "config.views.server_error"  # a database that cannot answer: 503
+
+SITEMAPS = {
+    "pages": StaticSitemap,
+    "actualites": ArticleSitemap,
+    "agenda": EventSitemap,
+    "personnes": PersonSitemap,
+}
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -25,13 +32,6 @@ urlpatterns = [
     path("personnes/", include("people.urls")),
     path("etiquettes/<uslug:slug>/", TagDetailView.as_view(), name="tag-detail"),
     path("recherche/", SearchView.as_view(), name="search"),
-    # Subscribing and indexing
-    path("actualites/flux.rss", LatestArticlesRssFeed(), name="news-rss"),
-    path("actualites/flux.atom", LatestArticlesAtomFeed(), name="news-atom"),
-    path("agenda/flux.rss", UpcomingEventsRssFeed(), name="events-rss"),
-    path("agenda/flux.atom", UpcomingEventsAtomFeed(), name="events-atom"),
-    path("agenda/agenda.ics", UpcomingEventsCalendarView.as_view(), name="events-ics"),
-    path("agenda/<slug:slug>.ics", EventCalendarView.as_view(), name="event-ics"),
     path(
         "sitemap.xml",
         sitemap_views.index,

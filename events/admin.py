@@ -19,10 +19,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.admin import PreloadedAutocompleteInlineMixin, PublishingAdminMixin, thumbnail
-from config.admin_input import EditorInputMixin
-from config.paginators import EstimatedCountPaginator
-from config.templatetags.site_tags import event_dates, event_times
+from core.admin import PreloadedAutocompleteInlineMixin, PublishingAdminMixin, thumbnail
+from core.admin_input import EditorInputMixin
+from core.paginators import EstimatedCountPaginator
+from events.display import event_dates, event_times
 
 from .exporters import ParticipantExporter, recorded, start_record
 from .forms import EventAdminForm, ProgrammeItemForm, zone_named

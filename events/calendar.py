@@ -12,8 +12,9 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views import View
 
-from config.admin_input import FIRST_DAY, LAST_DAY
-from config.templatetags.site_tags import absolute, event_place
+from core.dates import FIRST_DAY, LAST_DAY
+from core.seo import absolute
+from events.display import event_place
 
 from .feeds import plain_text
 from .models import Event

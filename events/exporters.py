@@ -8,22 +8,22 @@ in SQL. tests/events/test_export.py compares the two byte for byte.
 import csv
 import io
 import re
-import string
 import time
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from psycopg.pq import TransactionStatus
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import CharField, F, Func, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import override, pgettext_lazy
+from psycopg.pq import TransactionStatus
+
+from core.text import LATIN_MARKS, LIGATURES, sort_key
 
 from .models import Event, ParticipantExport, Participation
 
@@ -56,33 +56,7 @@ def defuse(value: str) -> str:
     return value
 
 
-# Letters that do not decompose into a base letter and accents, folded by hand.
-LIGATURES = {
-    "ß": "ss", "ẞ": "ss", "Æ": "ae", "æ": "ae", "Œ": "oe", "œ": "oe", "Ø": "o", "ø": "o", "Ł": "l", "ł": "l",
-    "Đ": "d", "đ": "d", "Ð": "d", "ð": "d", "Þ": "th", "þ": "th", "ı": "i", "Ħ": "h", "ħ": "h", "Ŧ": "t", "ŧ": "t",
-}
-# The accents of the Latin letters (U+00C0-U+024F) once decomposed: grave, acute, cedilla...
-COMBINING_MARKS = "".join(
-    sorted({mark for code in range(0xC0, 0x250) for mark in unicodedata.normalize("NFD", chr(code))
-            if unicodedata.combining(mark)})
-)
-_combining = str.maketrans(dict.fromkeys(COMBINING_MARKS))
-_ligatures = str.maketrans(LIGATURES)
-_ascii_lower = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 SQLITE_SORT_KEY_FUNCTION = "bassin_sort_key"
-
-
-def sort_key(value: str | None) -> str | None:
-    """Case and accents folded for sorting: "Émilie" sorts with "emilie", before "Zoé".
-
-    Decomposed (NFD), Latin accents dropped, ligatures spelled out, A-Z lowered; any other
-    character keeps its code point. pg_sort_key() is the same function in SQL.
-    """
-    if value is None:
-        return None
-    if not value.isascii():
-        value = unicodedata.normalize("NFD", value).translate(_combining).translate(_ligatures)
-    return value.translate(_ascii_lower)
 
 
 def _literal(value: str) -> str:
@@ -90,8 +64,8 @@ def _literal(value: str) -> str:
 
 
 def pg_sort_key(sql: str) -> str:
-    """sort_key() in SQL."""
-    folded = f"translate(normalize({sql}, NFD), {_literal(COMBINING_MARKS)}, '')"
+    """core.text.sort_key() in SQL."""
+    folded = f"translate(normalize({sql}, NFD), {_literal(LATIN_MARKS)}, '')"
     for char, spelled in LIGATURES.items():
         folded = f"replace({folded}, {_literal(char)}, {_literal(spelled)})"
     # Most names are plain ASCII: they skip the Unicode work.

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from config.images import Illustrated
-from config.postgres import substring_index
-from config.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
-from config.richtext import RichTextField
-from config.search import SOURCES
-from config.slugs import SLUG_HELP, unique_slug, validate_slug_address
+from core.images import Illustrated
+from core.postgres import substring_index
+from core.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
+from core.richtext import RichTextField
+from core.search import SearchFields
+from core.slugs import SLUG_HELP, unique_slug, validate_slug_address
 from people.models import Organisation, Person
 
 TIME_ZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
@@ -31,7 +31,14 @@ class EventQuerySet(PublishableQuerySet):
         return self.filter(end__lt=timezone.now()).order_by("-start")
 
 
+# What the site search reads, and with what weight (core/search.py).
+SEARCH = SearchFields(
+    {"A": ("title",), "B": ("summary", "city", "region", "country", "venue"), "C": ("description",)}
+)
+
+
 class Event(SlugHistoryMixin, Illustrated, Publishable):
+    site_search = SEARCH
     class Kind(models.TextChoices):
         CONGRESS = "congress", _("Congress")
         CONFERENCE = "conference", _("Conference")
@@ -88,7 +95,7 @@ class Event(SlugHistoryMixin, Illustrated, Publishable):
             ),
         ]
         indexes = [
-            GinIndex(SOURCES["events"].vector(), name="events_event_search_idx"),  # PostgreSQL only
+            GinIndex(SEARCH.vector(), name="events_event_search_idx"),  # PostgreSQL only
             models.Index(fields=["status", "start"], name="events_event_public_start_idx"),
             models.Index(fields=["status", "end"], name="events_event_public_end_idx"),
             models.Index(fields=["status", "published_at"], name="events_event_published_idx"),
@@ -102,7 +109,7 @@ class Event(SlugHistoryMixin, Illustrated, Publishable):
         return reverse("events:event-detail", kwargs={"slug": slug})
 
     def addresses_for_slug(self, slug: str) -> list[str]:
-        return [self.url_for_slug(slug), reverse("event-ics", kwargs={"slug": slug})]
+        return [self.url_for_slug(slug), reverse("events:event-ics", kwargs={"slug": slug})]
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

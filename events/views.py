@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from config.templatetags.site_tags import absolute, event_place, safe_url, share_image_url
+from core.dates import MAX_YEAR, MIN_YEAR
+from core.seo import absolute, collection_json_ld, describe, safe_url, share_image_url
+from events.display import event_place
 from news.models import Article
-from news.views import MAX_YEAR, MIN_YEAR, collection_json_ld, describe
 from people.models import Person
 
 from .models import Event, Participation, ProgrammeItem

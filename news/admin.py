@@ -4,9 +4,9 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import PublishingAdminMixin, thumbnail
-from config.admin_input import EditorInputMixin
-from config.paginators import EstimatedCountPaginator
+from core.admin import PublishingAdminMixin, thumbnail
+from core.admin_input import EditorInputMixin
+from core.paginators import EstimatedCountPaginator
 
 from .models import Article
 

@@ -1,11 +1,10 @@
 """RSS and Atom feeds of the latest public news."""
 
 from django.conf import settings
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from events.feeds import SiteFeed, plain_text
+from core.feeds import AtomFeedMixin, SiteFeed, plain_text
 
 from .models import Article
 
@@ -14,7 +13,7 @@ FEED_LENGTH = 30
 
 class LatestArticlesRssFeed(SiteFeed):
     list_url_name = "news:article-list"
-    feed_url_name = "news-rss"
+    feed_url_name = "news:rss"
     guid_prefix = "article"
 
     def title(self):
@@ -30,23 +29,6 @@ class LatestArticlesRssFeed(SiteFeed):
         # Feed readers read the description as HTML: the plain text is escaped for it.
         return escape(plain_text(article.standfirst) or plain_text(article.body, words=60))
 
-    def item_pubdate(self, article):
-        return article.published_at
 
-    def item_updateddate(self, article):
-        return article.updated
-
-    def item_categories(self, article):
-        return [tag.name for tag in article.tags.all()]
-
-
-class LatestArticlesAtomFeed(LatestArticlesRssFeed):
-    feed_type = Atom1Feed
-    feed_url_name = "news-atom"
-
-    def subtitle(self):
-        return self.description()
-
-    def item_title(self, item):
-        # An Atom title without a type is text: the RSS feed's escaping would show "&lt;b&gt;".
-        return str(item)
+class LatestArticlesAtomFeed(AtomFeedMixin, LatestArticlesRssFeed):
+    feed_url_name = "news:atom"

@@ -5,14 +5,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from config.images import Illustrated
-from config.postgres import substring_index
-from config.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
-from config.richtext import RichTextField
-from config.search import SOURCES
-from config.slugs import SLUG_HELP, unique_slug, validate_slug_address
+from core.images import Illustrated
+from core.postgres import substring_index
+from core.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
+from core.richtext import RichTextField
+from core.search import SearchFields
+from core.slugs import SLUG_HELP, unique_slug, validate_slug_address
 from events.models import Event
 from people.models import Person
+
+# What the site search reads, and with what weight (core/search.py).
+SEARCH = SearchFields({"A": ("title",), "B": ("standfirst",), "C": ("body",)})
 
 
 class ArticleQuerySet(PublishableQuerySet):
@@ -21,6 +24,7 @@ class ArticleQuerySet(PublishableQuerySet):
 
 
 class Article(SlugHistoryMixin, Illustrated, Publishable):
+    site_search = SEARCH
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True, help_text=SLUG_HELP)
     standfirst = models.TextField(
@@ -52,7 +56,7 @@ class Article(SlugHistoryMixin, Illustrated, Publishable):
         verbose_name_plural = _("articles")
         ordering = ["-published_at", "-pk"]
         indexes = [
-            GinIndex(SOURCES["articles"].vector(), name="news_article_search_idx"),  # PostgreSQL only
+            GinIndex(SEARCH.vector(), name="news_article_search_idx"),  # PostgreSQL only
             models.Index(fields=["status", "published_at"], name="news_article_public_idx"),
             models.Index(fields=["-published_at", "-id"], name="news_article_newest_idx"),  # the admin's order
             substring_index("title", name="news_article_title_trgm"),  # the admin's search, PostgreSQL only

@@ -4,24 +4,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from config.templatetags.site_tags import absolute, share_image_url
+from core.dates import MAX_YEAR, MIN_YEAR
+from core.seo import absolute, collection_json_ld, describe, share_image_url
 from events.models import Event
 from people.models import Person
 
 from .models import Article
-
-MIN_YEAR, MAX_YEAR = 1900, 2100
-
-
-def describe(text: str, length: int = 160) -> str:
-    """Plain text for meta descriptions."""
-    return Truncator(" ".join(strip_tags(text or "").split())).chars(length)
 
 
 class HomeView(TemplateView):
@@ -135,25 +127,6 @@ class ArticleDetailView(DetailView):
             condition = Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, pk__gt=article.pk)
             order = ("published_at", "pk")
         return Article.objects.published().filter(condition).order_by(*order).only("title", "slug", "status", "published_at").first()
-
-
-def collection_json_ld(name: str, path: str, items) -> dict:
-    """A list page: its name, address and the addresses of what it lists."""
-    return {
-        "@context": "https://schema.org",
-        "@type": "CollectionPage",
-        "name": name,
-        "url": absolute(path),
-        "inLanguage": "fr",
-        "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": absolute("/")},
-        "mainEntity": {
-            "@type": "ItemList",
-            "itemListElement": [
-                {"@type": "ListItem", "position": position, "url": absolute(item.get_absolute_url())}
-                for position, item in enumerate(items, start=1)
-            ],
-        },
-    }
 
 
 def public_years() -> list[int]:

@@ -3,9 +3,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import thumbnail
-from config.admin_input import EditorInputMixin
-from config.paginators import EstimatedCountPaginator
+from core.admin import thumbnail
+from core.admin_input import EditorInputMixin
+from core.paginators import EstimatedCountPaginator
 from events.models import Event, ProgrammeItem
 
 from .models import Organisation, Person

@@ -7,15 +7,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from config.images import RenditionsMixin, validate_image
-from config.postgres import substring_index
-from config.publishing import SlugHistoryMixin
-from config.richtext import RichTextField
-from config.search import ORGANISATIONS, SOURCES
-from config.slugs import SLUG_HELP, unique_slug
+from core.images import RenditionsMixin, validate_image
+from core.postgres import substring_index
+from core.publishing import SlugHistoryMixin
+from core.richtext import RichTextField
+from core.search import SearchFields
+from core.slugs import SLUG_HELP, unique_slug
+
+# What the site search reads, and with what weight (core/search.py); never e-mail or phone.
+ORGANISATION_SEARCH = SearchFields({"A": ("name", "acronym"), "C": ("city",)})
+PERSON_SEARCH = SearchFields({"A": ("first_name", "last_name"), "B": ("job_title",), "C": ("bio",)})
 
 
 class Organisation(RenditionsMixin, models.Model):
+    site_search = ORGANISATION_SEARCH
     class Kind(models.TextChoices):
         PUBLIC_BODY = "public_body", _("Public body")
         CITY = "city", _("City or local authority")
@@ -49,7 +54,7 @@ class Organisation(RenditionsMixin, models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(Lower("name"), name="people_org_name_idx"),
-            GinIndex(ORGANISATIONS.vector(), name="people_org_search_idx"),  # PostgreSQL only
+            GinIndex(ORGANISATION_SEARCH.vector(), name="people_org_search_idx"),  # PostgreSQL only
         ]
 
     def __str__(self) -> str:
@@ -74,6 +79,7 @@ class PersonQuerySet(models.QuerySet):
 
 
 class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
+    site_search = PERSON_SEARCH
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     slug = models.SlugField(
@@ -114,7 +120,7 @@ class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
         verbose_name_plural = _("people")
         ordering = ["last_name", "first_name"]
         indexes = [
-            GinIndex(SOURCES["people"].vector(), name="people_person_search_idx"),  # PostgreSQL only
+            GinIndex(PERSON_SEARCH.vector(), name="people_person_search_idx"),  # PostgreSQL only
             models.Index(fields=["last_name", "first_name"], name="people_person_name_idx"),
             substring_index("last_name", name="people_person_last_name_trgm"),  # the admin's searches, PostgreSQL only
             substring_index("first_name", name="people_person_first_name_trgm"),

@@ -6,10 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
-from config.templatetags.site_tags import absolute, safe_url, share_image_url
+from core.seo import absolute, collection_json_ld, describe, safe_url, share_image_url
 from events.models import Participation
 from news.models import Article
-from news.views import collection_json_ld, describe
 
 from .models import Organisation, Person
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from config.publishing import Status
+from core.publishing import Status
 from events.models import Event, Participation, ProgrammeItem
 from news.models import Article
 from people.models import Organisation, Person

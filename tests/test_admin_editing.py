@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.publishing import Status
+from core.publishing import Status
 from events.models import Event, Participation
 from news.models import Article
 from tests.factories import (

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from config.bulk import PREFIX
+from demo.bulk import PREFIX
 from events.models import Event, Participation, ProgrammeItem
 from news.models import Article
 from people.models import Organisation, Person

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from config.publishing import Status
+from core.publishing import Status
 from tests.factories import local, make_event
 
 SITE = urlsplit(settings.SITE_URL)  # the Site that migrations configure
@@ -50,7 +50,7 @@ class EventCalendarTests(TestCase):
         cls.scheduled = make_event(title="Programmé", published_at=timezone.now() + timedelta(days=2))
 
     def get_calendar(self, event):
-        response = self.client.get(reverse("event-ics", kwargs={"slug": event.slug}))
+        response = self.client.get(reverse("events:event-ics", kwargs={"slug": event.slug}))
         self.assertEqual(response.status_code, 200)
         return response, icalendar.Calendar.from_ical(response.content)
 
@@ -144,7 +144,7 @@ class EventCalendarTests(TestCase):
 
     def test_drafts_and_scheduled_events_answer_404(self):
         for event in (self.draft, self.scheduled):
-            response = self.client.get(reverse("event-ics", kwargs={"slug": event.slug}))
+            response = self.client.get(reverse("events:event-ics", kwargs={"slug": event.slug}))
             self.assertEqual(response.status_code, 404)
 
     def test_past_public_event_stays_downloadable(self):
@@ -164,7 +164,7 @@ class UpcomingCalendarTests(TestCase):
         make_event(title="Programmé", published_at=now + timedelta(days=1))
 
     def test_lists_only_upcoming_public_events(self):
-        response = self.client.get(reverse("events-ics"))
+        response = self.client.get(reverse("events:ics"))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Disposition"], 'attachment; filename="agenda.ics"')
         calendar = icalendar.Calendar.from_ical(response.content)
@@ -180,7 +180,7 @@ class UpcomingCalendarTests(TestCase):
         from events.models import Event
 
         Event.objects.all().delete()
-        calendar = icalendar.Calendar.from_ical(self.client.get(reverse("events-ics")).content)
+        calendar = icalendar.Calendar.from_ical(self.client.get(reverse("events:ics")).content)
         self.assertEqual(calendar.walk("VEVENT"), [])
         self.assertEqual(calendar["VERSION"], "2.0")
 
@@ -198,10 +198,10 @@ def test_calendars_run_a_constant_number_of_queries(client, django_assert_max_nu
     event = make_event()
     event.tags.add("friches")
     with django_assert_max_num_queries(4):
-        response = client.get(reverse("events-ics"))
+        response = client.get(reverse("events:ics"))
     assert response.content.count(b"BEGIN:VEVENT") == count + 1
     with django_assert_max_num_queries(4):
-        response = client.get(reverse("event-ics", kwargs={"slug": event.slug}))
+        response = client.get(reverse("events:event-ics", kwargs={"slug": event.slug}))
     assert response.status_code == 200
 
 
@@ -233,7 +233,7 @@ class DatesAtTheEndsOfTimeTests(TestCase):
         return response, icalendar.Calendar.from_ical(response.content)
 
     def test_the_agenda_lists_them_with_the_others(self):
-        response, calendar = self.calendar(reverse("events-ics"))
+        response, calendar = self.calendar(reverse("events:ics"))
         self.assertEqual(
             [str(vevent["SUMMARY"]) for vevent in calendar.walk("VEVENT")],
             ["Bientôt", "Jusqu’au dernier jour", "An 9999", "An 9999 à Thetford Mines"],
@@ -242,13 +242,13 @@ class DatesAtTheEndsOfTimeTests(TestCase):
 
     def test_each_has_its_own_calendar_file(self):
         for event in (self.ancient, self.far, self.far_abroad, self.last_day):
-            _response, calendar = self.calendar(reverse("event-ics", kwargs={"slug": event.slug}))
+            _response, calendar = self.calendar(reverse("events:event-ics", kwargs={"slug": event.slug}))
             [vevent] = calendar.walk("VEVENT")
             self.assertEqual(vevent.decoded("DTSTART").year, event.start_local.year)
 
     def test_an_all_day_event_ending_on_31_december_9999_lasts_its_days(self):
         """There is no 1 January 10000 to end on: its length is given instead."""
-        _response, calendar = self.calendar(reverse("event-ics", kwargs={"slug": self.last_day.slug}))
+        _response, calendar = self.calendar(reverse("events:event-ics", kwargs={"slug": self.last_day.slug}))
         [vevent] = calendar.walk("VEVENT")
         self.assertEqual(vevent.decoded("DTSTART"), date(9999, 12, 30))
         self.assertEqual(vevent.decoded("DURATION"), timedelta(days=2))

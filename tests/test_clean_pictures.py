@@ -156,7 +156,7 @@ class OldPicturesTests(TestCase):
 
     def test_the_reference_check_looks_at_every_picture_field_and_rendition_source(self):
         """A file stays while any row of any model uses it, as its picture or as its renditions' source."""
-        from config.management.commands.clean_pictures import still_referenced
+        from core.management.commands.clean_pictures import still_referenced
 
         shared = self.shared_files[0]
         Person.objects.filter(pk=self.sharing_person.pk).update(photo="")  # its renditions still name the file

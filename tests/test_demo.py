@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from config.demo import DEMO_CREDIT, load_demo
-from config.publishing import Status
+from core.publishing import Status
+from demo.content import DEMO_CREDIT, load_demo
 from events.models import Event, Participation
 from news.models import Article
 from people.models import Organisation, Person

@@ -10,7 +10,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from config.publishing import Status
+from core.publishing import Status
 from news.feeds import FEED_LENGTH
 from tests.factories import local, make_article, make_event, make_person
 
@@ -50,7 +50,7 @@ class NewsFeedTests(TestCase):
         make_article(title="Annonce programmée", published_at=timezone.now() + timedelta(days=3))
 
     def test_rss_lists_public_articles_newest_first(self):
-        items = rss_items(self.client.get(reverse("news-rss")))
+        items = rss_items(self.client.get(reverse("news:rss")))
         self.assertEqual(
             [item.findtext("title") for item in items],
             [self.congress.title, self.no_standfirst.title],
@@ -61,7 +61,7 @@ class NewsFeedTests(TestCase):
         self.assertTrue(first.findtext("pubDate"))
 
     def test_atom_lists_the_same_articles(self):
-        entries = atom_entries(self.client.get(reverse("news-atom")))
+        entries = atom_entries(self.client.get(reverse("news:atom")))
         self.assertEqual(
             [entry.findtext(f"{ATOM}title") for entry in entries],
             [self.congress.title, self.no_standfirst.title],
@@ -74,7 +74,7 @@ class NewsFeedTests(TestCase):
 
     def test_links_use_the_canonical_address_and_ids_survive_a_slug_change(self):
         with self.settings(SITE_URL="https://www.bassinminier.example"):
-            root = ElementTree.fromstring(self.client.get(reverse("news-rss")).content)
+            root = ElementTree.fromstring(self.client.get(reverse("news:rss")).content)
             channel = root.find("channel")
             self.assertEqual(channel.findtext("link"), "https://www.bassinminier.example/actualites/")
             first = channel.find("item")
@@ -84,22 +84,22 @@ class NewsFeedTests(TestCase):
             self.assertTrue(guid.text.startswith("tag:www.bassinminier.example,"), guid.text)
             self.congress.slug = "congres-thetford-mines"
             self.congress.save()
-            again = ElementTree.fromstring(self.client.get(reverse("news-atom")).content)
+            again = ElementTree.fromstring(self.client.get(reverse("news:atom")).content)
             self.assertEqual(again.find(f"{ATOM}entry").findtext(f"{ATOM}id"), guid.text)
 
     def test_feed_speaks_french(self):
-        root = ElementTree.fromstring(self.client.get(reverse("news-rss")).content)
+        root = ElementTree.fromstring(self.client.get(reverse("news:rss")).content)
         self.assertEqual(root.find("channel").findtext("language"), "fr")
-        feed = ElementTree.fromstring(self.client.get(reverse("news-atom")).content)
+        feed = ElementTree.fromstring(self.client.get(reverse("news:atom")).content)
         self.assertEqual(feed.get("{http://www.w3.org/XML/1998/namespace}lang"), "fr")
 
     def test_descriptions_are_plain_text(self):
-        items = rss_items(self.client.get(reverse("news-rss")))
+        items = rss_items(self.client.get(reverse("news:rss")))
         self.assertEqual(items[0].findtext("description"), self.congress.standfirst)
         self.assertEqual(items[1].findtext("description"), "Élus et habitants\xa0: tous mobilisés.")
 
     def test_drafts_scheduled_and_private_details_never_appear(self):
-        for name in ("news-rss", "news-atom"):
+        for name in ("news:rss", "news:atom"):
             content = self.client.get(reverse(name)).content.decode()
             self.assertNotIn("Brouillon secret", content)
             self.assertNotIn("Annonce programmée", content)
@@ -109,7 +109,7 @@ class NewsFeedTests(TestCase):
     def test_feed_holds_only_the_latest_articles(self):
         for n in range(FEED_LENGTH + 2):
             make_article(title=f"Ancienne {n}", published_at=timezone.now() - timedelta(days=400 + n))
-        self.assertEqual(len(rss_items(self.client.get(reverse("news-rss")))), FEED_LENGTH)
+        self.assertEqual(len(rss_items(self.client.get(reverse("news:rss")))), FEED_LENGTH)
 
 
 class EventFeedTests(TestCase):
@@ -138,12 +138,12 @@ class EventFeedTests(TestCase):
         make_event(title="Rencontre programmée", published_at=now + timedelta(days=1))
 
     def test_rss_lists_upcoming_public_events_soonest_first(self):
-        items = rss_items(self.client.get(reverse("events-rss")))
+        items = rss_items(self.client.get(reverse("events:rss")))
         self.assertEqual([item.findtext("title") for item in items], [self.seminar.title, self.congress.title])
         self.assertEqual([c.text for c in items[1].findall("category")], ["friches"])
 
     def test_description_says_when_and_where(self):
-        items = rss_items(self.client.get(reverse("events-rss")))
+        items = rss_items(self.client.get(reverse("events:rss")))
         description = items[1].findtext("description")
         self.assertTrue(description.startswith("7–8 "), description)
         self.assertIn("Thetford Mines (Québec, Canada)", description)
@@ -154,20 +154,20 @@ class EventFeedTests(TestCase):
     def test_several_days_read_as_dates_only(self):
         year = timezone.now().year + 1
         make_event(title="Université d’été", start=local(year, 7, 1, 9), end=local(year, 7, 3, 17))
-        items = rss_items(self.client.get(reverse("events-rss")))
+        items = rss_items(self.client.get(reverse("events:rss")))
         description = next(item for item in items if item.findtext("title") == "Université d’été").findtext("description")
         self.assertTrue(description.startswith("1"), description)
         self.assertIn("–3 ", description)
         self.assertNotIn(" h ", description)
 
     def test_atom_lists_the_same_events(self):
-        entries = atom_entries(self.client.get(reverse("events-atom")))
+        entries = atom_entries(self.client.get(reverse("events:atom")))
         self.assertEqual(
             [entry.findtext(f"{ATOM}title") for entry in entries], [self.seminar.title, self.congress.title]
         )
 
     def test_past_drafts_and_scheduled_events_never_appear(self):
-        for name in ("events-rss", "events-atom"):
+        for name in ("events:rss", "events:atom"):
             content = self.client.get(reverse(name)).content.decode()
             self.assertNotIn("Rencontre passée", content)
             self.assertNotIn("Rencontre en brouillon", content)
@@ -180,7 +180,7 @@ def test_feeds_run_a_constant_number_of_queries(client, django_assert_max_num_qu
     for n in range(count):
         make_article().tags.add(f"thème {n % 4}", "actualité")
         make_event(start=timezone.now() + timedelta(days=n + 1)).tags.add(f"thème {n % 4}")
-    for name, expected in (("news-rss", count), ("news-atom", count), ("events-rss", count), ("events-atom", count)):
+    for name, expected in (("news:rss", count), ("news:atom", count), ("events:rss", count), ("events:atom", count)):
         Site.objects.clear_cache()  # measured cold: the feed's Site lookup counts too
         with django_assert_max_num_queries(4):
             response = client.get(reverse(name))
@@ -202,13 +202,13 @@ class MarkupInTitlesTests(TestCase):
         """RSS readers read a title as HTML: it is escaped once more than XML needs (Django's ticket #6533)."""
         from django.utils.html import escape
 
-        for name in ("news-rss", "events-rss"):
+        for name in ("news:rss", "events:rss"):
             [item] = rss_items(self.client.get(reverse(name)))
             self.assertEqual(item.findtext("title"), escape(self.title), name)
 
     def test_atom_titles_are_text(self):
         """Atom says a title without a type is plain text: escaping it again would show "&lt;b&gt;"."""
-        for name in ("news-atom", "events-atom"):
+        for name in ("news:atom", "events:atom"):
             [entry] = atom_entries(self.client.get(reverse(name)))
             title = entry.find(f"{ATOM}title")
             self.assertIn(title.get("type"), (None, "text"))

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from PIL import Image
 
-from config.images import validate_image
+from core.images import validate_image
 from tests.factories import image_bytes, make_article, uploaded_image
 
 

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from PIL import Image
 
-from config.images import make_renditions, validate_image
+from core.images import make_renditions, validate_image
 from people.models import Person
 from tests.factories import image_bytes, make_user
 

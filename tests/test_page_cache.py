@@ -5,7 +5,7 @@ And the old address of a renamed item leads to it only while the item is public.
 
 from django.test import TestCase
 
-from config.publishing import Status
+from core.publishing import Status
 from tests.factories import make_article, make_event, make_person, make_user
 
 

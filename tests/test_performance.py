@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from config.cache import LocalPages, next_scheduled_change
-from config.publishing import Status
+from core.publishing import Status
 from events.models import Participation
 from news.models import Article
+from pages.cache import LocalPages, next_scheduled_change
 from tests.factories import (
     make_article,
     make_event,
@@ -73,7 +73,7 @@ class CachingTests(PublicCacheTestCase):
         self.assertIn("core_contentgeneration", queries[0]["sql"])
 
     def test_pages_and_feeds_answer_conditional_requests_with_304(self):
-        for url in (reverse("news:home"), self.article.get_absolute_url(), reverse("news-rss"), reverse("events-ics")):
+        for url in (reverse("news:home"), self.article.get_absolute_url(), reverse("news:rss"), reverse("events:ics")):
             with self.subTest(url=url):
                 response = self.get(url)
                 self.assertTrue(response["ETag"])
@@ -89,7 +89,7 @@ class CachingTests(PublicCacheTestCase):
         self.assertContains(response, "Nouvelle actualité")
 
     def test_cached_responses_set_no_cookie(self):
-        for url in (reverse("news:home"), reverse("search") + "?q=terrils", reverse("news-rss")):
+        for url in (reverse("news:home"), reverse("search") + "?q=terrils", reverse("news:rss")):
             self.get(url)
             response = self.get(url)
             self.assertEqual(response["X-Cache"], "hit")
@@ -138,9 +138,9 @@ class AdminChangesShowAtOnceTests(PublicCacheTestCase):
             self.assertEqual(self.get(url)["X-Cache"], "hit")
 
     def test_publishing_from_the_list(self):
-        self.warm(reverse("news:article-list"), reverse("news:home"), reverse("news-rss"))
+        self.warm(reverse("news:article-list"), reverse("news:home"), reverse("news:rss"))
         self.staff.post(reverse("admin:news_article_changelist"), {"action": "publish", "_selected_action": [self.draft.pk]})
-        for url in (reverse("news:article-list"), reverse("news:home"), reverse("news-rss"), self.draft.get_absolute_url()):
+        for url in (reverse("news:article-list"), reverse("news:home"), reverse("news:rss"), self.draft.get_absolute_url()):
             self.assertShows(url, "Brouillon secret")
 
     def test_unpublishing_from_the_list(self):
@@ -193,13 +193,13 @@ class AdminChangesShowAtOnceTests(PublicCacheTestCase):
     def test_a_scheduled_article_appears_when_its_time_comes(self):
         publication = timezone.now() + timedelta(hours=2)
         make_article(title="Annonce programmée", published_at=publication)
-        self.warm(reverse("news:article-list"), reverse("news-rss"))
+        self.warm(reverse("news:article-list"), reverse("news:rss"))
         self.assertHides(reverse("news:article-list"), "Annonce programmée")
         self.assertEqual(next_scheduled_change(), publication)
         later = publication + timedelta(seconds=1)
         with mock.patch("django.utils.timezone.now", return_value=later):
             self.assertShows(reverse("news:article-list"), "Annonce programmée")
-            self.assertShows(reverse("news-rss"), "Annonce programmée")
+            self.assertShows(reverse("news:rss"), "Annonce programmée")
 
     def test_an_event_ending_leaves_the_upcoming_list(self):
         self.warm(reverse("events:event-list"))
@@ -316,7 +316,7 @@ class LocalPagesTests(TestCase):
 class CacheDownTests(PublicCacheTestCase):
     def test_pages_are_served_uncached_while_the_cache_server_is_down(self):
         down = {"default": {"BACKEND": "config.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
-        with override_settings(CACHES=down), self.assertLogs("config.cache", "WARNING"):
+        with override_settings(CACHES=down), self.assertLogs("pages.cache", "WARNING"):
             response = self.get(reverse("news:article-list"))
         self.assertContains(response, "Les terrils classés")
         self.assertNotIn("X-Cache", response)
@@ -395,8 +395,8 @@ class QueryCountTests(TestCase):
             reverse("news:article-year", kwargs={"year": year}),
             reverse("news:article-tag", kwargs={"tag": "friches"}),
             reverse("events:past-event-list"),
-            reverse("news-atom"),
-            reverse("events-atom"),
+            reverse("news:atom"),
+            reverse("events:atom"),
         ]
         small = {url: queries_for(self.client, url) for url in urls}
         for i in range(12):

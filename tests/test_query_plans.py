@@ -81,9 +81,9 @@ class QueryPlanTests(TransactionTestCase):
             person.get_absolute_url(),
             reverse("tag-detail", kwargs={"slug": tag.slug}),
             reverse("search") + "?q=friches",
-            reverse("news-rss"),
-            reverse("events-rss"),
-            reverse("events-ics"),
+            reverse("news:rss"),
+            reverse("events:rss"),
+            reverse("events:ics"),
             reverse("sitemap"),
         ]
         for url in urls:

@@ -1,7 +1,7 @@
 import pytest
 from django.test import TestCase
 
-from config.richtext import sanitize_html
+from core.richtext import sanitize_html
 from tests.factories import make_article
 
 

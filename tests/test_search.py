@@ -8,8 +8,9 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from config.publishing import Status
-from config.search import MAX_QUERY_LENGTH, PAGE_SIZE, PREVIEW_LENGTH, SOURCES, clean_query, fold, matching
+from core.publishing import Status
+from core.text import fold
+from pages.search import MAX_QUERY_LENGTH, PAGE_SIZE, PREVIEW_LENGTH, SOURCES, clean_query, matching
 from tests.factories import make_article, make_event, make_organisation, make_person
 
 on_postgresql = pytest.mark.skipif(
@@ -180,7 +181,7 @@ class SearchTests(TestCase):
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events before DDL
         with connection.schema_editor() as editor:
-            editor.add_index(Article, GinIndex(SOURCES["articles"].vector(), name="test_article_search_idx"))
+            editor.add_index(Article, GinIndex(Article.site_search.vector(), name="test_article_search_idx"))
         Article.objects.bulk_create(
             Article(title=f"Actualité du bassin {n}", slug=f"actualite-du-bassin-{n}", status=Status.PUBLISHED,
                     published_at=timezone.now() - timedelta(days=n))

@@ -10,8 +10,8 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from config.publishing import Status
-from config.sitemaps import SITEMAPS
+from config.urls import SITEMAPS
+from core.publishing import Status
 from tests.factories import make_article, make_event, make_person
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -108,17 +108,17 @@ class PaginatedSitemapTests(TestCase):
         cls.articles = [make_article() for _ in range(5)]
 
     def test_sections_are_split_into_pages(self):
-        from config import sitemaps
+        from news.sitemaps import ArticleSitemap
 
-        original = sitemaps.ArticleSitemap.limit
-        sitemaps.ArticleSitemap.limit = 2
+        original = ArticleSitemap.limit
+        ArticleSitemap.limit = 2
         try:
             index = locations(self.client.get(reverse("sitemap")), "sitemap")
             url = absolute(reverse("sitemap-section", kwargs={"section": "actualites"}))
             self.assertEqual([loc for loc in index if loc.startswith(url)], [url, f"{url}?p=2", f"{url}?p=3"])
             pages = [locations(self.client.get(reverse("sitemap-section", kwargs={"section": "actualites"}), {"p": p})) for p in (1, 2, 3)]
         finally:
-            sitemaps.ArticleSitemap.limit = original
+            ArticleSitemap.limit = original
         self.assertEqual([len(page) for page in pages], [2, 2, 1])
         self.assertEqual(sorted(sum(pages, [])), sorted(absolute(a.get_absolute_url()) for a in self.articles))
 

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.redirects.models import Redirect
 from django.test import TestCase
 
-from config.slugs import slugify_fr
+from core.text import slugify_fr
 from tests.factories import make_article, make_event, make_person
 
 
@@ -104,15 +104,15 @@ FIXED_ADDRESSES = {
         ("/actualites/", "news:article-list", "Actualités"),
         ("/actualites/annee/2025/", "news:article-year", "Année"),
         ("/actualites/etiquette/friches/", "news:article-tag", "Étiquette"),
-        ("/actualites/flux.rss", "news-rss", "Flux"),
-        ("/actualites/flux.atom", "news-atom", "Flux"),
+        ("/actualites/flux.rss", "news:rss", "Flux"),
+        ("/actualites/flux.atom", "news:atom", "Flux"),
     ],
     "events": [
         ("/agenda/", "events:event-list", "Agenda"),
         ("/agenda/archives/", "events:past-event-list", "Archives"),
-        ("/agenda/flux.rss", "events-rss", "Flux"),
-        ("/agenda/flux.atom", "events-atom", "Flux"),
-        ("/agenda/agenda.ics", "events-ics", "Agenda"),
+        ("/agenda/flux.rss", "events:rss", "Flux"),
+        ("/agenda/flux.atom", "events:atom", "Flux"),
+        ("/agenda/agenda.ics", "events:ics", "Agenda"),
     ],
     "people": [
         ("/personnes/", "people:person-list", "Personnes"),
@@ -120,7 +120,7 @@ FIXED_ADDRESSES = {
 }
 ITEM_PAGES = {
     "news": ["news:article-detail"],
-    "events": ["events:event-detail", "event-ics"],
+    "events": ["events:event-detail", "events:event-ics"],
     "people": ["people:person-detail"],
 }
 SECTIONS = {"news": "/actualites/", "events": "/agenda/", "people": "/personnes/"}

@@ -4,7 +4,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from config.publishing import Status
+from core.publishing import Status
 from tests.factories import make_article, make_event, make_organisation, make_person
 from tests.news.test_views import queries_for
 

@@ -7,7 +7,9 @@ from django.test import SimpleTestCase, TestCase
 from django.utils import translation
 from django.utils.translation import gettext
 
-from config.templatetags.site_tags import date_range, event_place, event_times, french_date, json_ld, zone_label
+from core.dates import date_range, french_date
+from core.seo import json_ld_script as json_ld
+from events.display import event_place, event_times, zone_label
 from tests.factories import local, make_article, uploaded_image
 
 

@@ -5,14 +5,14 @@ import django.db.models.functions.comparison
 import django.db.models.functions.text
 from django.db import migrations, models
 
-from config.postgres import AddIndexOnPostgreSQL
+from core.postgres import AddIndexOnPostgreSQL
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0006_search_index'),
-        ('config', '0003_trigram'),
+        ('core', '0003_trigram'),
     ]
 
     operations = [

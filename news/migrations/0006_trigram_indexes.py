@@ -5,14 +5,14 @@ import django.db.models.functions.comparison
 import django.db.models.functions.text
 from django.db import migrations, models
 
-from config.postgres import AddIndexOnPostgreSQL
+from core.postgres import AddIndexOnPostgreSQL
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('news', '0005_list_indexes'),
-        ('config', '0003_trigram'),
+        ('core', '0003_trigram'),
     ]
 
     operations = [

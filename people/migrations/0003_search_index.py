@@ -4,14 +4,14 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.db import migrations
 
-from config.postgres import AddIndexOnPostgreSQL
+from core.postgres import AddIndexOnPostgreSQL
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0002_communication_group'),
-        ('config', '0001_french_unaccent_search'),  # the text search configuration
+        ('core', '0001_french_unaccent_search'),  # the text search configuration
     ]
 
     operations = [

@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.slugs import slugify_fr
+from core.text import slugify_fr
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

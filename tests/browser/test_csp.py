@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from config.publishing import Status
+from core.publishing import Status
 from events.models import Participation
 from news.models import Article
 from tests.factories import (

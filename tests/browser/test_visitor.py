@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from config.publishing import Status
+from core.publishing import Status
 from events.models import Event, Participation, ProgrammeItem
 from tests.factories import (
     communication_group,

@@ -11,7 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from config.publishing import Status
+from core.publishing import Status
 from events.models import Event, Participation, ProgrammeItem
 from tests.factories import (
     local,
@@ -91,8 +91,8 @@ class AgendaTests(TestCase):
 
     def test_subscribe_links(self):
         response = self.client.get(reverse("events:event-list"))
-        self.assertContains(response, f'href="{reverse("events-ics")}"')
-        self.assertContains(response, f'href="{reverse("events-rss")}"')
+        self.assertContains(response, f'href="{reverse("events:ics")}"')
+        self.assertContains(response, f'href="{reverse("events:rss")}"')
 
     def test_constant_queries(self):
         url = reverse("events:event-list")
@@ -193,7 +193,7 @@ class EventPageTests(TestCase):
         self.assertContains(response, "La Mission au Québec")
         self.assertNotContains(response, "Brouillon sur le congrès")
         self.assertContains(response, "Ville de Thetford Mines")
-        self.assertContains(response, f'href="{reverse("event-ics", kwargs={"slug": self.event.slug})}"')
+        self.assertContains(response, f'href="{reverse("events:event-ics", kwargs={"slug": self.event.slug})}"')
 
     def test_unpublished_event_is_404_but_staff_may_preview(self):
         self.assertEqual(self.client.get(self.draft.get_absolute_url()).status_code, 404)

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.test import TestCase
 from django.utils import timezone
 
-from config.publishing import Status
+from core.publishing import Status
 from news.models import Article
 from tests.factories import make_article
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from config.publishing import Status
+from core.publishing import Status
 from tests.factories import make_article, make_event, make_person, make_user, uploaded_image
 
 
@@ -52,7 +52,7 @@ class HomePageTests(TestCase):
     def test_home_announces_feeds_and_search(self):
         content = self.client.get(reverse("news:home")).content.decode()
         self.assertIn('<html lang="fr"', content)
-        for name in ("news-rss", "news-atom", "events-rss", "events-atom"):
+        for name in ("news:rss", "news:atom", "events:rss", "events:atom"):
             self.assertIn('rel="alternate"', content)
             self.assertIn(f'href="{reverse(name)}"', content)
         self.assertIn(f'action="{reverse("search")}"', content)

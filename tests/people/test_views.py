@@ -6,7 +6,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from config.publishing import Status
+from core.publishing import Status
 from events.models import Participation
 from tests.factories import (
     local,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from config.publishing import Status
+from core.publishing import Status
 from events.models import ParticipantExport, Participation
 from tests.factories import (
     make_article,
@@ -230,12 +230,12 @@ class NoLeakTests(TestCase):
             reverse("search") + "?q=programmé",
             reverse("search") + "?q=Paul",
             reverse("search") + "?q=friches",
-            reverse("news-rss"),
-            reverse("news-atom"),
-            reverse("events-rss"),
-            reverse("events-atom"),
-            reverse("events-ics"),
-            reverse("event-ics", args=[self.event.slug]),
+            reverse("news:rss"),
+            reverse("news:atom"),
+            reverse("events:rss"),
+            reverse("events:atom"),
+            reverse("events:ics"),
+            reverse("events:event-ics", args=[self.event.slug]),
             reverse("sitemap"),
             *(reverse("sitemap-section", args=[section]) for section in ("pages", "actualites", "agenda", "personnes")),
         ]
@@ -252,8 +252,8 @@ class NoLeakTests(TestCase):
         for url in (
             self.draft_event.get_absolute_url(),
             self.scheduled_event.get_absolute_url(),
-            reverse("event-ics", args=[self.draft_event.slug]),
-            reverse("event-ics", args=[self.scheduled_event.slug]),
+            reverse("events:event-ics", args=[self.draft_event.slug]),
+            reverse("events:event-ics", args=[self.scheduled_event.slug]),
             self.private_person.get_absolute_url(),
             *(article.get_absolute_url() for article in type(self.article).objects.filter(title__startswith=SECRET)),
         ):

@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.test import TestCase
 from taggit.models import Tag
 
-from config.publishing import Status
+from core.publishing import Status
 from events.models import Event, Participation, ProgrammeItem
 from news.models import Article
 from people.models import Person

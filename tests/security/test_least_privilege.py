@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
-from config.publishing import Status
+from core.publishing import Status
 from tests.factories import make_article, make_event, make_person, make_user
 
 PASSWORD = "mot-de-passe-solide-2025"

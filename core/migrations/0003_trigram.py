@@ -1,4 +1,4 @@
-"""pg_trgm, for the trigram indexes that serve the admin's searches (config.postgres.substring_index).
+"""pg_trgm, for the trigram indexes that serve the admin's searches (core.postgres.substring_index).
 
 A trusted extension since PostgreSQL 13: the database's owner may create it. Like unaccent
 (0001), it stays when the migration is reversed: other objects may use it. Nothing on SQLite.
@@ -14,5 +14,8 @@ def create(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("config", "0002_site_domain_from_settings")]
+    # Made as the "config" app\'s migration, before config/ became wiring only: a database
+    # that applied it there counts it as applied here.
+    replaces = [("config", "0003_trigram")]
+    dependencies = [("core", "0002_site_domain_from_settings")]
     operations = [migrations.RunPython(create, migrations.RunPython.noop, elidable=False)]

@@ -1,7 +1,8 @@
-"""/sitemap.xml: an index of paginated sitemaps of the public articles, events and people, with lastmod.
+"""Sitemaps at the site's canonical address, paginated, in a constant number of queries.
 
-Each section answers with a constant number of queries: one aggregate gives both the
-number of pages of the index and the section's latest change.
+Each app's sitemap is a ``PublicSitemap`` over its public queryset (news/sitemaps.py…);
+config/urls.py composes them into /sitemap.xml. One aggregate gives both the number of
+pages of the index and the section's latest change.
 """
 
 from types import SimpleNamespace
@@ -11,12 +12,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.urls import reverse
 from django.utils.functional import cached_property
-
-from events.models import Event
-from news.models import Article
-from people.models import Person
 
 
 class CanonicalSitemap(Sitemap):
@@ -29,22 +25,6 @@ class CanonicalSitemap(Sitemap):
     def get_urls(self, page=1, site=None, protocol=None):
         canonical = SimpleNamespace(domain=urlsplit(settings.SITE_URL).netloc)
         return super().get_urls(page=page, site=canonical, protocol=self.protocol)
-
-
-class StaticSitemap(CanonicalSitemap):
-    changefreq = "daily"
-
-    def items(self):
-        return [
-            "news:home",
-            "news:article-list",
-            "events:event-list",
-            "events:past-event-list",
-            "people:person-list",
-        ]
-
-    def location(self, name):
-        return reverse(name)
 
 
 class PublicSitemap(CanonicalSitemap):
@@ -73,33 +53,3 @@ class PublicSitemap(CanonicalSitemap):
 
     def get_latest_lastmod(self):
         return self.stats["latest"]
-
-
-class ArticleSitemap(PublicSitemap):
-    columns = PublicSitemap.columns + ("status", "published_at")
-
-    def public(self):
-        return Article.objects.published()
-
-
-class EventSitemap(PublicSitemap):
-    columns = PublicSitemap.columns + ("status", "published_at")
-
-    def public(self):
-        return Event.objects.published()
-
-
-class PersonSitemap(PublicSitemap):
-    columns = PublicSitemap.columns + ("is_public",)
-
-    def public(self):
-        return Person.objects.public()
-
-
-
-SITEMAPS = {
-    "pages": StaticSitemap,
-    "actualites": ArticleSitemap,
-    "agenda": EventSitemap,
-    "personnes": PersonSitemap,
-}

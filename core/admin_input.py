@@ -1,7 +1,6 @@
 """What an editor types or tampers with in the admin ends as a French form error, a warning, an empty
 list or a 400: never a 500, never the "database unavailable" page (an ``OperationalError`` is a 503)."""
 
-from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -18,7 +17,8 @@ from taggit.forms import TagField
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+from core.dates import FIRST_DAY, LAST_DAY
+
 MAX_SEARCH_WORDS = 20  # SQLite refuses a query nested 1,000 deep: some 500 words of an admin search
 
 

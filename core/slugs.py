@@ -1,29 +1,17 @@
-"""French-aware slugs, identical to what the admin's prepopulate script produces.
+"""Slugs: unique, never another page's address, identical to what the admin's script makes.
 
 Django's ``slugify`` and ``URLify.js`` drop the ligatures (œ, æ) and glue words
 around an apostrophe ("l'œuvre" -> "luvre"). ``static/admin/js/slugify_fr.js``
-replaces ``URLify`` with the same algorithm as ``slugify_fr`` below; the browser
+replaces ``URLify`` with the same algorithm as ``core.text.slugify_fr``; the browser
 tests check they agree.
 """
-
-import re
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import resolve
 from django.utils.translation import gettext_lazy as _
 
-LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
-
-
-def slugify_fr(value: str, max_length: int = 80) -> str:
-    """'Cœur de ville : l'œuvre' -> 'coeur-de-ville-l-oeuvre'."""
-    value = unicodedata.normalize("NFKD", str(value).translate(LIGATURES).lower())
-    value = "".join(char for char in value if not unicodedata.category(char).startswith("M"))
-    value = NOT_ALPHANUMERIC.sub("-", value).strip("-")
-    return value[:max_length].rstrip("-")
+from core.text import slugify_fr
 
 
 def unique_slug(instance: models.Model, value: str, field: str = "slug") -> str:

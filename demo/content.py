@@ -22,9 +22,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
-from config.publishing import Status
-from config.richtext import RichTextField, sanitize_html
-from config.slugs import slugify_fr
+from core.publishing import Status
+from core.richtext import RichTextField, sanitize_html
+from core.text import slugify_fr
 from events.models import Event, Participation, ProgrammeItem, whole_days
 from news.models import Article
 from people.models import Organisation, Person

@@ -16,9 +16,7 @@ def no_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    initial = True
-
-    dependencies = []
+    dependencies = [("core", "0003_trigram")]
 
     operations = [
         migrations.CreateModel(

@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
+from core.seo import collection_json_ld
 from events.models import Event
 from news.models import Article
-from news.views import collection_json_ld
 from people.models import Person
 
 SHOWN = 12

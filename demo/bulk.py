@@ -25,8 +25,8 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from taggit.models import Tag, TaggedItem
 
-from config.publishing import Status
-from config.slugs import slugify_fr
+from core.publishing import Status
+from core.text import slugify_fr
 from events.models import Event, Participation, ProgrammeItem
 from news.models import Article
 from people.models import Organisation, Person

@@ -1,6 +1,6 @@
 """Admin pieces shared by the three apps: publishing actions, thumbnails, autocompletes; the tags' admin.
 
-The admin site itself (titles, "view on site") is config.admin_site.AdminSite.
+The admin site itself (titles, "view on site") is core.admin_site.AdminSite.
 """
 
 from django import forms
@@ -14,8 +14,8 @@ from django.utils.translation import ngettext
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from config.admin_input import EditorInputMixin, KeyChoiceField, KeysOnlyAutocompleteSelect
-from config.publishing import Status
+from core.admin_input import EditorInputMixin, KeyChoiceField, KeysOnlyAutocompleteSelect
+from core.publishing import Status
 
 
 def thumbnail(renditions: dict, alt: str = "") -> str:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from config.bulk import PREFIX, NotGeneratedContent, generate
+from demo.bulk import PREFIX, NotGeneratedContent, generate
 
 
 class Command(BaseCommand):

@@ -21,6 +21,7 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps
@@ -271,3 +272,19 @@ class Illustrated(RenditionsMixin):
             raise ValidationError(
                 {"image_alt": _("Describe the image: alternative text is required with an image.")}
             )
+
+
+# Reading the renditions (pages never open an image)
+
+
+def rendition_url(name: str) -> str:
+    return default_storage.url(name)
+
+
+def best_fallback(renditions: dict, width: int = 1280) -> str | None:
+    """The storage name of the fallback rendition closest to ``width`` without exceeding it."""
+    candidates = renditions.get("fallback") or []
+    if not candidates:
+        return None
+    fitting = [item for item in candidates if item[0] <= width] or candidates[:1]
+    return fitting[-1][1]

@@ -13,7 +13,7 @@ from django.core.files.storage import Storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from config.images import RenditionsMixin, clean_picture, make_renditions, validate_image
+from core.images import RenditionsMixin, clean_picture, make_renditions, validate_image
 
 # What clean_picture names a file, under the field's folder.
 CLEAN_NAME = r"(^|/)[0-9a-f]{32}\.(jpg|png|webp)$"

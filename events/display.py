@@ -1,0 +1,76 @@
+"""How an event's dates, times and place read in French, in the event's own time zone.
+
+Dates and times of an event are always shown in its own zone and labelled with the place
+("heure de Québec"). Template filters of the same names: events/templatetags/event_tags.py.
+"""
+
+import zoneinfo
+from datetime import datetime
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from core.dates import date_range, day_of_month, french, french_time, month_name
+
+VOWELS = set("AEIOUYÂÀÉÈÊËÎÏÔÖÛÜŒaeiouyâàéèêëîïôöûüœ")
+
+
+def event_dates(event) -> str:
+    return date_range(event.start_date, event.end_date)
+
+
+def event_times(event) -> str:
+    """9 h 30 – 12 h, or for several days "7 mai, 9 h – 8 mai, 17 h"; empty for all-day events."""
+    if event.all_day:
+        return ""
+    start, end = event.start_local, event.end_local
+    if not event.is_multi_day:
+        if start == end:
+            return french_time(start)
+        return f"{french_time(start)} – {french_time(end)}"
+    return (
+        f"{day_of_month(start.day)} {month_name(start.month)}, {french_time(start)} – "
+        f"{day_of_month(end.day)} {month_name(end.month)}, {french_time(end)}"
+    )
+
+
+def time_in(value: datetime, event) -> str:
+    """A programme time read in the event's zone."""
+    if not value:
+        return ""
+    return french_time(value.astimezone(event.zone))
+
+
+def zone_label(event) -> str:
+    """ "heure de Paris" at home; elsewhere named after the event's region or city."""
+    if event.in_home_zone or not (event.region or event.city):
+        place = event.timezone.rsplit("/", 1)[-1].replace("_", " ")
+    else:
+        place = event.region or event.city
+    if not french():
+        return f"{place} time"
+    return f"heure d’{place}" if place[:1] in VOWELS else f"heure de {place}"
+
+
+def home_time(value: datetime) -> str:
+    """A time in the site's own zone, for visitors comparing with an event abroad."""
+    return french_time(value.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)))
+
+
+def event_place(event) -> str:
+    """Thetford Mines (Québec, Canada); Lens (Hauts-de-France); "En ligne"."""
+    country = "" if (event.country or "").strip().lower() == "france" else event.country
+    details = ", ".join(part for part in (event.region, country) if part)
+    if event.city:
+        place = f"{event.city} ({details})" if details else event.city
+    else:
+        place = details
+    if event.online:
+        return _("%(place)s and online") % {"place": place} if place else _("Online")
+    return place
+
+
+def event_when_where(event) -> str:
+    """7–8 mai 2025, Thetford Mines (Québec, Canada)."""
+    place = event_place(event)
+    return f"{event_dates(event)}, {place}" if place else event_dates(event)
