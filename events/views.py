@@ -1,5 +1,4 @@
 from itertools import groupby
-from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -10,7 +9,8 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from core.dates import MAX_YEAR, MIN_YEAR
-from core.seo import absolute, collection_json_ld, describe, safe_url, share_image_url
+from core.seo import absolute, describe, safe_url, share_image_url
+from core.views import ListPageMixin, StaffPreviewMixin
 from events.display import event_place
 from news.models import Article
 from people.models import Person
@@ -38,7 +38,7 @@ class EventFilterForm(forms.Form):
         return {name: data[name] for name in self.fields if data.get(name) not in (None, "")}
 
 
-class EventListView(ListView):
+class EventListView(ListPageMixin, ListView):
     """Upcoming events, soonest first, filtered by kind, tag and year."""
 
     paginate_by = 12
@@ -61,43 +61,36 @@ class EventListView(ListView):
             events = events.filter(start__year=self.filters["annee"])
         return events
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
-        heading = _("Past events") if self.past else _("Upcoming events")
+    def heading(self) -> str:
+        return _("Past events") if self.past else _("Upcoming events")
+
+    def title_for(self, heading: str) -> str:
         choices = {name: dict(self.form.fields[name].choices) for name in ("type", "etiquette")}
         labels = [
             str(choices[name][value]) if name in choices else str(value) for name, value in self.filters.items()
         ]
-        title = f"{heading} – {', '.join(labels)}" if labels else heading
-        query = dict(self.filters)
-        if page.number > 1:
-            query["page"] = page.number
-        context.update(
-            heading=heading,
-            page_title=title if page.number == 1 else _("%(title)s – page %(page)s") % {"title": title, "page": page.number},
-            form=self.form,
-            filters=self.filters,
-            past=self.past,
-            canonical_path=self.request.path + (f"?{urlencode(query)}" if query else ""),
-        )
-        context["structured_data"] = collection_json_ld(context["page_title"], context["canonical_path"], page.object_list)
-        return context
+        return f"{heading} – {', '.join(labels)}" if labels else heading
+
+    def canonical_query(self) -> dict:
+        return dict(self.filters)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, filters=self.filters, past=self.past, **kwargs)
 
 
 class PastEventListView(EventListView):
     past = True
 
 
-class EventDetailView(DetailView):
+class EventDetailView(StaffPreviewMixin, DetailView):
+    model = Event
     template_name = "events/event_detail.html"
 
+    def public_queryset(self):
+        return Event.objects.published()
+
     def get_queryset(self):
-        if self.request.user.has_perm("events.change_event"):
-            events = Event.objects.all()  # staff preview
-        else:
-            events = Event.objects.published()
-        return events.prefetch_related(
+        return super().get_queryset().prefetch_related(
             "tags",
             "organisers",
             Prefetch(

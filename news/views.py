@@ -9,7 +9,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from core.dates import MAX_YEAR, MIN_YEAR
-from core.seo import absolute, collection_json_ld, describe, share_image_url
+from core.seo import absolute, describe, share_image_url
+from core.views import ListPageMixin, StaffPreviewMixin
 from events.models import Event
 from people.models import Person
 
@@ -42,7 +43,7 @@ class HomeView(TemplateView):
         )
 
 
-class ArticleListView(ListView):
+class ArticleListView(ListPageMixin, ListView):
     """All public news, newest first; narrowed to a tag or a year by the URL."""
 
     paginate_by = 12
@@ -70,34 +71,26 @@ class ArticleListView(ListView):
         """A quiet year between two busy ones is an empty page; an unknown tag is not."""
         return self.tag is None
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
+    def heading(self) -> str:
         if self.tag:
-            heading = _("News tagged “%(tag)s”") % {"tag": self.tag.name}
-        elif self.year:
-            heading = _("News from %(year)s") % {"year": self.year}
-        else:
-            heading = _("News")
-        context.update(
-            heading=heading,
-            page_title=heading if page.number == 1 else _("%(title)s – page %(page)s") % {"title": heading, "page": page.number},
-            years=self.years,
-            canonical_path=self.request.path + (f"?page={page.number}" if page.number > 1 else ""),
-        )
-        context["structured_data"] = collection_json_ld(context["page_title"], context["canonical_path"], page.object_list)
-        return context
+            return _("News tagged “%(tag)s”") % {"tag": self.tag.name}
+        if self.year:
+            return _("News from %(year)s") % {"year": self.year}
+        return _("News")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(years=self.years, **kwargs)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(StaffPreviewMixin, DetailView):
+    model = Article
     template_name = "news/article_detail.html"
 
+    def public_queryset(self):
+        return Article.objects.published()
+
     def get_queryset(self):
-        if self.request.user.has_perm("news.change_article"):
-            articles = Article.objects.all()  # staff preview
-        else:
-            articles = Article.objects.published()
-        return articles.prefetch_related(
+        return super().get_queryset().prefetch_related(
             "tags",
             Prefetch("related_events", queryset=Event.objects.published().order_by("-start")),
             Prefetch("related_people", queryset=Person.objects.public().select_related("organisation")),

@@ -1,4 +1,3 @@
-from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Exists, OuterRef, Prefetch
@@ -6,7 +5,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
-from core.seo import absolute, collection_json_ld, describe, safe_url, share_image_url
+from core.seo import absolute, describe, safe_url, share_image_url
+from core.views import ListPageMixin, StaffPreviewMixin
 from events.models import Participation
 from news.models import Article
 
@@ -26,7 +26,7 @@ class PersonFilterForm(forms.Form):
         ]
 
 
-class PersonListView(ListView):
+class PersonListView(ListPageMixin, ListView):
     """The directory of public profiles, optionally narrowed to one organisation."""
 
     paginate_by = 24
@@ -46,34 +46,27 @@ class PersonListView(ListView):
             people = people.filter(organisation=self.organisation)
         return people
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
-        heading = _("People")
+    def heading(self) -> str:
         if self.organisation:
-            heading = _("People from %(organisation)s") % {"organisation": self.organisation}
-        query = {"organisation": self.organisation.slug} if self.organisation else {}
-        if page.number > 1:
-            query["page"] = page.number
-        context.update(
-            heading=heading,
-            page_title=heading if page.number == 1 else _("%(title)s – page %(page)s") % {"title": heading, "page": page.number},
-            form=self.form,
-            canonical_path=self.request.path + (f"?{urlencode(query)}" if query else ""),
-        )
-        context["structured_data"] = collection_json_ld(context["page_title"], context["canonical_path"], page.object_list)
-        return context
+            return _("People from %(organisation)s") % {"organisation": self.organisation}
+        return _("People")
+
+    def canonical_query(self) -> dict:
+        return {"organisation": self.organisation.slug} if self.organisation else {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, **kwargs)
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(StaffPreviewMixin, DetailView):
+    model = Person
     template_name = "people/person_detail.html"
 
+    def public_queryset(self):
+        return Person.objects.public()
+
     def get_queryset(self):
-        if self.request.user.has_perm("people.change_person"):
-            people = Person.objects.all()  # staff preview
-        else:
-            people = Person.objects.public()
-        return people.select_related("organisation").prefetch_related(
+        return super().get_queryset().select_related("organisation").prefetch_related(
             "tags",
             Prefetch(
                 "participations",
