@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 PYTEST := $(PY) -m pytest
 
-.PHONY: run test test-suite test-browser install browser office messages clean
+.PHONY: run test check test-suite test-browser install browser office messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c "import ensurepip" 2>/dev/null || { \
@@ -25,8 +25,13 @@ run: install
 	$(DEV_ENV) $(PY) manage.py localadmin
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-## The whole test suite: model, view and admin tests, then the browser tests.
-test: test-suite test-browser
+## The whole test suite: lint and migrations check, model, view and admin tests, then the browser tests.
+test: check test-suite test-browser
+
+## ruff, and no model change without its migration.
+check: install
+	$(VENV)/bin/ruff check .
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 test-suite: install office
 	$(PYTEST) -m "not browser" -n 2 $(PYTEST_ARGS)

@@ -17,6 +17,7 @@ TITLES = [
     "  espaces   multiples  ",
     "Requalification des friches industrielles et des sites stratégiques de Thetford Mines au Québec",
     "日本語",
+    "Œ œ Æ æ ß ẞ Ø ø Ł ł Đ đ Ð ð Þ þ ı Ħ ħ Ŧ ŧ : Łódź, Ærø, Þingvellir",  # every entry of core.text.LIGATURES
 ]
 
 
