@@ -101,7 +101,7 @@ def fill(rows: int):
                     talk_title="" if n % 10 else f"Intervention n° {n} : friches, « trame verte » ; suite",
                     created=start,
                 )
-                for n, person in zip(range(offset, offset + batch), people)
+                for n, person in zip(range(offset, offset + batch), people, strict=False)
             )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

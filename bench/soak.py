@@ -24,6 +24,7 @@ to tell a slow warm-up (a plateau) from a leak (a steady climb). Results: docs/s
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -251,10 +252,8 @@ def editor_loop(editor: Editor, pks: list[int], stop: threading.Event, results: 
         with results.lock:
             results.saves.append((time.monotonic(), status, pk, title))
         if status in (403, 303):
-            try:
+            with contextlib.suppress(OSError, http.client.HTTPException, RuntimeError, AttributeError):
                 editor.login()
-            except (OSError, http.client.HTTPException, RuntimeError, AttributeError):
-                pass
         stop.wait(pause)
 
 
@@ -316,7 +315,7 @@ def main():
 
         redis.Redis.from_url(url).flushdb()
 
-    log(f"database {args.database}, Redis {'db %d' % args.redis_db if 'REDIS_URL' in env else 'unreachable: local memory cache'}")
+    log(f"database {args.database}, Redis {f'db {args.redis_db}' if 'REDIS_URL' in env else 'unreachable: local memory cache'}")
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{args.database}"')

@@ -81,12 +81,12 @@ def validate_image(file) -> None:
                 image.load()  # a truncated file fails here, not at save time
     except ValidationError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
-    except Exception:  # noqa: BLE001 - hostile files make Pillow raise errors of many kinds
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValidationError(_("The image has too many pixels."), code="too_many_pixels") from error
+    except Exception as error:
         raise ValidationError(
             _("The file is not a valid or complete image (JPEG, PNG or WebP)."), code="incomplete"
-        )
+        ) from error
     finally:
         file.seek(0)
 

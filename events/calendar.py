@@ -1,7 +1,6 @@
 """iCalendar (RFC 5545) exports: one public event, and the upcoming events as a subscribable feed."""
 
-from datetime import date, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, timedelta
 from urllib.parse import urlsplit
 
 import icalendar
@@ -31,8 +30,8 @@ def location(event: Event) -> str:
 def to_vevent(event: Event, *, host: str, url: str) -> icalendar.Event:
     vevent = icalendar.Event()
     vevent.add("uid", f"event-{event.pk}@{host}")
-    vevent.add("dtstamp", event.updated.astimezone(dt_timezone.utc))
-    vevent.add("last-modified", event.updated.astimezone(dt_timezone.utc))
+    vevent.add("dtstamp", event.updated.astimezone(UTC))
+    vevent.add("last-modified", event.updated.astimezone(UTC))
     vevent.add("summary", event.title)
     if event.all_day:
         # Whole days: the end date is exclusive, so a 7–8 May event ends on 9 May.

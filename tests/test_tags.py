@@ -64,7 +64,7 @@ class TagPageTests(TestCase):
 
     def test_constant_queries(self):
         small = queries_for(self.client, tag_url("friches"))
-        for i in range(8):
+        for _ in range(8):
             make_article().tags.add("friches")
             make_event().tags.add("friches")
             make_person(organisation=make_organisation()).tags.add("friches")

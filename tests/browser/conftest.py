@@ -60,7 +60,7 @@ def site(live_server, page):
     return page
 
 
-AUDIT = """() => {
+AUDIT = r"""() => {
     const problems = [];
     const visible = el => el.offsetParent !== null || getComputedStyle(el).position === "fixed";
     if (document.querySelectorAll("h1").length !== 1) problems.push("expected exactly one h1");

@@ -1,5 +1,6 @@
 """A visitor walks the public site in a real browser: home, news, article, event, person, tag."""
 
+import io
 import json
 import re
 
@@ -186,7 +187,7 @@ def test_demo_content_looks_right(site, screenshot, db):
 
     from news.models import Article
 
-    call_command("loaddemo", stdout=open("/dev/null", "w"))
+    call_command("loaddemo", stdout=io.StringIO())
     site.goto(site.base_url + "/")
     screenshot("demo-home")
     article = Article.objects.published().filter(title__icontains="Thetford").first() or Article.objects.published().first()

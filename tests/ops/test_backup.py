@@ -1,6 +1,7 @@
 """Back up the database and the media, restore them into an empty database and an empty
 media folder, and the site shows the same content (docs/backup.md, done for real)."""
 
+import io
 import json
 import os
 import re
@@ -83,7 +84,7 @@ class BackupRoundTrip:
 
         with tempfile.TemporaryDirectory(prefix="bassin-backup-") as scratch:
             scratch = Path(scratch)
-            call_command("backupdb", scratch / "site.backup", stdout=open(os.devnull, "w"))
+            call_command("backupdb", scratch / "site.backup", stdout=io.StringIO())
             subprocess.run(["tar", "-C", settings.MEDIA_ROOT, "-czf", scratch / "media.tar.gz", "."], check=True)
 
             media = scratch / "restored-media"
@@ -141,6 +142,6 @@ class PostgreSQLBackupTests(BackupRoundTrip, TransactionTestCase):
         from django.core.management.base import CommandError
 
         with tempfile.NamedTemporaryFile(suffix=".backup") as dump:
-            call_command("backupdb", dump.name, stdout=open(os.devnull, "w"))
+            call_command("backupdb", dump.name, stdout=io.StringIO())
             with self.assertRaisesMessage(CommandError, "not empty"):
                 call_command("restoredb", dump.name)

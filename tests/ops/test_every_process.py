@@ -28,7 +28,7 @@ from tests.ops.test_two_processes import REDIS_URL, free_port, redis_reachable
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from soak import Editor, request  # a real admin session over HTTP
+from soak import Editor, request  # noqa: E402  a real admin session over HTTP
 
 WORKERS = 3
 PASSWORD = "une vérité, trois processus"
@@ -164,7 +164,7 @@ class EveryProcessTestCase(SimpleTestCase):
 
     def assertEveryVisit(self, path: str, status: int, *, shows: str = "", hides: str = "") -> None:
         start = len(self.log_lines())
-        for got, headers, body in self.visits(path):
+        for got, _headers, body in self.visits(path):
             self.assertEqual(got, status, path)
             if shows:
                 self.assertIn(shows, body, path)

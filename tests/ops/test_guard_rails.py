@@ -16,7 +16,7 @@ from tests.ops.test_two_processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from soak import request
+from soak import request  # noqa: E402
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's timeouts")
 

@@ -100,7 +100,7 @@ class Command(BaseCommand):
             with fieldfile.open("rb"):
                 validate_image(fieldfile)  # what the upload form checks
                 clean = clean_picture(fieldfile)  # what RenditionsMixin.save stores instead of an upload
-        except Exception as error:  # noqa: BLE001 - a stored file may be missing or broken in many ways
+        except Exception as error:
             self.failed += count
             self.stderr.write(f"{model._meta.label}.{field} {name} ({count} row{'s' * (count > 1)}): {failure(error)}")
             return None

@@ -28,4 +28,4 @@ class Command(BaseCommand):
                 force=force, seed=seed, out=self.stdout.write,
             )
         except NotGeneratedContent as refusal:
-            raise CommandError(str(refusal))
+            raise CommandError(str(refusal)) from refusal
