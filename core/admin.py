@@ -5,8 +5,10 @@ The admin site itself (titles, "view on site") is core.admin_site.AdminSite.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.storage import default_storage
+from django.db import models
 from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -147,3 +149,42 @@ class TagAdmin(EditorInputMixin, TaggitTagAdmin):
             self.message_user(request, _("Select at least one tag in the list, then the merge action."), messages.ERROR)
             return redirect("admin:taggit_tag_changelist")
         return super().merge_tags_view(request)
+
+
+def plain_through(field) -> bool:
+    """A many-to-many field whose own model holds the pair and nothing else: a form can fill it."""
+    if not isinstance(field, models.ManyToManyField) or field.remote_field.through._meta.auto_created:
+        return False
+    opts = field.remote_field.through._meta
+    return {f.name for f in opts.concrete_fields} == {opts.pk.name, field.m2m_field_name(), field.m2m_reverse_field_name()}
+
+
+class PlainThroughChecks:
+    def _check_field_spec_item(self, obj, field_name, label):
+        try:
+            if plain_through(obj.model._meta.get_field(field_name)):
+                return []
+        except FieldDoesNotExist:
+            pass
+        return super()._check_field_spec_item(obj, field_name, label)
+
+
+class PlainThroughAdminMixin:
+    """A many-to-many field whose own model holds only the pair (events' organisers and speakers,
+    so that the database protects the organisations and people they name) is edited as a plain
+    many-to-many field: Django leaves out any field with its own model (admin.E013).
+    Placed after EditorInputMixin, which chooses the widget and the form field."""
+
+    def check(self, **kwargs):
+        checks_class = type("PlainThroughChecks", (PlainThroughChecks, self.checks_class), {})
+        return checks_class().check(self, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not plain_through(db_field):
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        using = kwargs.get("using")
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectMultiple(db_field, self.admin_site, using=using)
+        if "queryset" not in kwargs and (queryset := self.get_field_queryset(using, db_field, request)) is not None:
+            kwargs["queryset"] = queryset
+        return db_field.formfield(**kwargs)

@@ -27,7 +27,7 @@ from taggit.models import Tag, TaggedItem
 
 from core.publishing import Status
 from core.text import slugify_fr
-from events.models import Event, Participation, ProgrammeItem
+from events.models import Event, Organiser, Participation, ProgrammeItem, Speaker
 from news.models import Article
 from people.models import Organisation, Person
 
@@ -305,8 +305,7 @@ class Generator:
 
         pks = create_in_batches(Event, rows(), self.progress("events", missing))
         self.tag_rows(Event, pks, tags)
-        through = Event.organisers.through
-        insert(through, ["event", "organisation"], (
+        insert(Organiser, ["event", "organisation"], (
             (pk, organisation) for pk in pks for organisation in self.rng.sample(organisations, min(2, len(organisations)))
         ))
         return pks
@@ -406,8 +405,7 @@ class Generator:
                     place="Grande salle",
                 ))
         pks = create_in_batches(ProgrammeItem, items, self.progress("programme items", len(items)))
-        through = ProgrammeItem.speakers.through
-        insert(through, ["programmeitem", "person"], (
+        insert(Speaker, ["programme_item", "person"], (
             (pk, speakers[item.event_id][0]) for pk, item in zip(pks, items) if speakers.get(item.event_id)
         ))
 

@@ -19,7 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import PreloadedAutocompleteInlineMixin, PublishingAdminMixin, thumbnail
+from core.admin import PlainThroughAdminMixin, PreloadedAutocompleteInlineMixin, PublishingAdminMixin, thumbnail
 from core.admin_input import EditorInputMixin
 from core.paginators import EstimatedCountPaginator
 from events.display import event_dates, event_times
@@ -29,7 +29,7 @@ from .forms import EventAdminForm, ProgrammeItemForm, zone_named
 from .models import Event, ParticipantExport, Participation, ProgrammeItem
 
 
-class ProgrammeItemInline(EditorInputMixin, admin.StackedInline):
+class ProgrammeItemInline(EditorInputMixin, PlainThroughAdminMixin, admin.StackedInline):
     model = ProgrammeItem
     form = ProgrammeItemForm
     extra = 0
@@ -59,7 +59,7 @@ class ParticipationInline(PreloadedAutocompleteInlineMixin, EditorInputMixin, ad
 
 
 @admin.register(Event)
-class EventAdmin(PublishingAdminMixin, EditorInputMixin, admin.ModelAdmin):
+class EventAdmin(PublishingAdminMixin, EditorInputMixin, PlainThroughAdminMixin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = ["title", "dates", "city", "kind", "visibility", "participant_count", "image_thumbnail"]
     list_filter = ["status", "kind", "country", "tags"]
@@ -224,7 +224,7 @@ class ParticipationAdmin(EditorInputMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgrammeItem)
-class ProgrammeItemAdmin(EditorInputMixin, admin.ModelAdmin):
+class ProgrammeItemAdmin(EditorInputMixin, PlainThroughAdminMixin, admin.ModelAdmin):
     """Reached mostly through the event page; listed for searching across programmes."""
 
     form = ProgrammeItemForm

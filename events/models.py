@@ -71,7 +71,11 @@ class Event(SlugHistoryMixin, Illustrated, Publishable):
     country = models.CharField(_("country"), max_length=100, blank=True, default="France")
     online = models.BooleanField(_("online"), default=False)
     organisers = models.ManyToManyField(
-        Organisation, verbose_name=_("organisers"), related_name="organised_events", blank=True
+        Organisation,
+        through="Organiser",
+        verbose_name=_("organisers"),
+        related_name="organised_events",
+        blank=True,
     )
     summary = models.TextField(
         _("summary"), max_length=500, blank=True, help_text=_("One or two sentences for lists and search engines.")
@@ -180,7 +184,7 @@ class ProgrammeItem(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     speakers = models.ManyToManyField(
-        Person, verbose_name=_("speakers"), related_name="programme_items", blank=True
+        Person, through="Speaker", verbose_name=_("speakers"), related_name="programme_items", blank=True
     )
 
     class Meta:
@@ -201,6 +205,43 @@ class ProgrammeItem(models.Model):
     def clean(self):
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("The end must not be before the start.")})
+
+
+class Organiser(models.Model):
+    """An organisation organising an event: part of the event's history, so the database refuses
+    to delete the organisation (PROTECT). The table is the one the plain many-to-many made."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT)
+
+    class Meta:
+        db_table = "events_event_organisers"
+        verbose_name = _("event organiser")
+        verbose_name_plural = _("event organisers")
+        constraints = [models.UniqueConstraint(fields=["event", "organisation"], name="one_organiser_link_per_event")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.event}"
+
+
+class Speaker(models.Model):
+    """A person speaking in a programme item: deleting the person is refused (PROTECT)."""
+
+    programme_item = models.ForeignKey(
+        ProgrammeItem, verbose_name=_("programme item"), on_delete=models.CASCADE, db_column="programmeitem_id"
+    )
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT)
+
+    class Meta:
+        db_table = "events_programmeitem_speakers"
+        verbose_name = _("programme speaker")
+        verbose_name_plural = _("programme speakers")
+        constraints = [
+            models.UniqueConstraint(fields=["programme_item", "person"], name="one_speaker_link_per_programme_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.programme_item.event} – {self.programme_item}"
 
 
 class ParticipationQuerySet(models.QuerySet):

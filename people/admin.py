@@ -1,34 +1,15 @@
 from django.contrib import admin
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import thumbnail
 from core.admin_input import EditorInputMixin
 from core.paginators import EstimatedCountPaginator
-from events.models import Event, ProgrammeItem
 
 from .models import Organisation, Person
 
 
-class KeepsEventHistory:
-    """Deleting is refused, on the delete page and for "delete selected", while the object is part
-    of an event's history through a link Django would otherwise clear without a word."""
-
-    def event_history(self, objs):
-        """(label, event) pairs that would be lost."""
-        return []
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        for label, event in self.event_history(objs):
-            url = reverse("admin:events_event_change", args=[event.pk])
-            protected.append(format_html('{}: <a href="{}">{}</a>', label, url, event))
-        return deleted, counts, perms_needed, protected
-
-
 @admin.register(Organisation)
-class OrganisationAdmin(KeepsEventHistory, EditorInputMixin, admin.ModelAdmin):
+class OrganisationAdmin(EditorInputMixin, admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "city", "country", "logo_thumbnail"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "acronym", "city"]
@@ -39,9 +20,6 @@ class OrganisationAdmin(KeepsEventHistory, EditorInputMixin, admin.ModelAdmin):
         (_("Logo"), {"fields": ["logo"]}),
     ]
 
-    def event_history(self, objs):
-        return [(_("Organiser of the event"), event) for event in Event.objects.filter(organisers__in=objs).distinct()]
-
     @admin.display(description=_("logo"))
     def logo_thumbnail(self, obj):
         return thumbnail(obj.logo_renditions, alt=str(obj))
@@ -51,7 +29,7 @@ class OrganisationAdmin(KeepsEventHistory, EditorInputMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(KeepsEventHistory, EditorInputMixin, admin.ModelAdmin):
+class PersonAdmin(EditorInputMixin, admin.ModelAdmin):
     list_display = ["full_name", "organisation", "job_title", "is_public", "photo_thumbnail"]
     list_display_links = ["full_name"]
     list_filter = ["is_public", "organisation__kind", "tags"]
@@ -69,10 +47,6 @@ class PersonAdmin(KeepsEventHistory, EditorInputMixin, admin.ModelAdmin):
             {"fields": ["email", "phone"], "description": _("Never shown on the website.")},
         ),
     ]
-
-    def event_history(self, objs):
-        items = ProgrammeItem.objects.filter(speakers__in=objs).select_related("event").distinct()
-        return [(_("Speaker in the programme of the event"), item.event) for item in items]
 
     @admin.display(description=_("name"), ordering="last_name")
     def full_name(self, obj):

@@ -1,8 +1,6 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import ProtectedError
 from django.db.models.functions import Lower
-from django.db.models.signals import pre_delete
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -146,16 +144,3 @@ class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
             self.slug = unique_slug(self, self.full_name)
         super().save(*args, **kwargs)
 
-
-def keep_event_history(sender, instance, **kwargs):
-    """Organisers of events and programme speakers are an event's history: deleting them is
-    refused, as for participations (PROTECT), instead of silently clearing the link."""
-    linked = instance.organised_events.all() if sender is Organisation else instance.programme_items.all()
-    if linked.exists():
-        raise ProtectedError(
-            _("“%(name)s” cannot be deleted: events refer to it.") % {"name": instance}, set(linked)
-        )
-
-
-pre_delete.connect(keep_event_history, sender=Organisation, dispatch_uid="organisation_event_history")
-pre_delete.connect(keep_event_history, sender=Person, dispatch_uid="person_event_history")

@@ -1,10 +1,11 @@
-"""Nobody erases an event's history by deleting a person or an organisation."""
+"""Nobody erases an event's history by deleting a person or an organisation: the database refuses
+(PROTECT on participations, organisers and programme speakers), and the admin says why."""
 
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.test import TestCase
 
-from events.models import Participation
+from events.models import Event, Organiser, Participation, Speaker
 from people.models import Organisation, Person
 from tests.factories import (
     make_event,
@@ -60,25 +61,34 @@ class AdminDeletionTests(TestCase):
 
     def test_an_organisation_that_organised_an_event_is_kept_with_the_event_named(self):
         response = self.delete(self.organiser)
+        self.assertEqual(response.status_code, 200)
         self.assertContains(response, PROTECTED)
-        self.assertContains(response, f'/admin/events/event/{self.event.pk}/change/">Congrès de Thetford Mines</a>')
+        self.assertContains(response, "Organisateur de l’événement: Mission Bassin Minier – Congrès de Thetford Mines")
         self.assertQuerySetEqual(self.event.organisers.all(), [self.organiser])
 
-    def test_a_programme_speaker_is_kept(self):
+    def test_a_programme_speaker_is_kept_with_the_event_and_the_talk_named(self):
         response = self.delete(self.programme_speaker)
+        self.assertEqual(response.status_code, 200)
         self.assertContains(response, PROTECTED)
-        self.assertContains(response, "Congrès de Thetford Mines")
+        self.assertContains(
+            response, f"Intervenant au programme: {self.programme_speaker} – Congrès de Thetford Mines – Ouverture"
+        )
         self.assertTrue(self.event.programme.filter(speakers=self.programme_speaker).exists())
 
     def test_delete_selected_refuses_the_whole_batch(self):
         response = self.delete_selected(Organisation, self.organiser, self.unused_org)
+        self.assertEqual(response.status_code, 200)
         self.assertContains(response, PROTECTED)
+        self.assertContains(response, "Mission Bassin Minier – Congrès de Thetford Mines")
         self.assertEqual(Organisation.objects.filter(pk__in=[self.organiser.pk, self.unused_org.pk]).count(), 2)
         self.assertQuerySetEqual(self.event.organisers.all(), [self.organiser])
 
         response = self.delete_selected(Person, self.speaker, self.programme_speaker, self.unused_person)
         self.assertContains(response, PROTECTED)
+        self.assertContains(response, str(self.participation))
+        self.assertContains(response, "Congrès de Thetford Mines – Ouverture")
         self.assertEqual(Person.objects.filter(pk__in=[self.speaker.pk, self.programme_speaker.pk]).count(), 2)
+        self.assertTrue(Person.objects.filter(pk=self.unused_person.pk).exists())
 
     def test_what_no_event_refers_to_is_deleted(self):
         self.assertRedirects(self.delete(self.unused_org), "/admin/people/organisation/")
@@ -94,8 +104,9 @@ class ModelDeletionTests(TestCase):
         event = make_event()
         organiser = make_organisation()
         event.organisers.add(organiser)
-        with self.assertRaises(ProtectedError), transaction.atomic():
+        with self.assertRaises(ProtectedError) as refused, transaction.atomic():
             organiser.delete()
+        self.assertEqual(refused.exception.protected_objects, {Organiser.objects.get(event=event)})
         with self.assertRaises(ProtectedError), transaction.atomic():
             Organisation.objects.filter(pk=organiser.pk).delete()
         self.assertQuerySetEqual(event.organisers.all(), [organiser])
@@ -107,4 +118,28 @@ class ModelDeletionTests(TestCase):
         for person in (participant, speaker):
             with self.assertRaises(ProtectedError), transaction.atomic():
                 person.delete()
+        with self.assertRaises(ProtectedError), transaction.atomic():
+            Person.objects.filter(pk__in=[participant.pk, speaker.pk]).delete()
         self.assertEqual(Person.objects.filter(pk__in=[participant.pk, speaker.pk]).count(), 2)
+        self.assertTrue(Speaker.objects.filter(person=speaker).exists())
+
+    def test_deleting_an_event_takes_its_links_but_keeps_who_they_named(self):
+        event = make_event()
+        organiser, speaker = make_organisation(), make_person()
+        event.organisers.add(organiser)
+        make_programme_item(event).speakers.add(speaker)
+        event.delete()
+        self.assertFalse(Event.objects.filter(pk=event.pk).exists())
+        self.assertFalse(Organiser.objects.filter(organisation=organiser).exists())
+        self.assertFalse(Speaker.objects.filter(person=speaker).exists())
+        organiser.delete()
+        speaker.delete()
+
+    def test_links_without_history_are_removed_with_the_manager(self):
+        """Taking an organisation off an event (the admin's field, the demo content) still works."""
+        event = make_event()
+        organiser = make_organisation()
+        event.organisers.set([organiser])
+        event.organisers.remove(organiser)
+        organiser.delete()
+        self.assertFalse(Organisation.objects.filter(pk=organiser.pk).exists())
