@@ -40,7 +40,7 @@ def sort_key(value: str | None) -> str | None:
 
     Decomposed (NFD), Latin accents dropped, ligatures spelled out, A-Z lowered; any other
     character keeps its code point, so that PostgreSQL can compute the same key byte for byte
-    (events.exporters.pg_sort_key).
+    (events.exporters.postgresql.pg_sort_key).
     """
     if value is None:
         return None

@@ -18,16 +18,15 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.text import LIGATURES, sort_key
 from events.exporters import (
     FORMULA_PATTERN,
-    LIGATURES,
     ParticipantExporter,
     defuse,
     pg_cell,
     pg_sort_key,
     recorded,
     register_sqlite_functions,
-    sort_key,
     start_record,
 )
 from events.models import ParticipantExport, Participation
