@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/plans.py          # the dataset of bench/load.py, prepared the same way
 
-tests/test_query_plans.py checks the plans on 6,000 articles and 40,000 participations, in the
+tests/pages/test_query_plans.py checks the plans on 6,000 articles and 40,000 participations, in the
 test suite; this runs the same check on the issue's sizes (100,000 articles, 1,000,000
 participations), where the planner's choices are the ones production will see. Each page is
 requested through Django's test client with the production settings and the page cache

@@ -14,8 +14,8 @@ so that their renditions exist; the bulk rows then share those files and their J
 import io
 import random
 import time
+from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -127,16 +127,16 @@ def insert(model, fields: list[str], rows: Iterable[tuple], *, conflicts_ignored
     count = 0
     if connection.vendor == "postgresql" and not conflicts_ignored:
         columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
         return count
     attnames = [model._meta.get_field(f).attname for f in fields]
     batch = []
     for row in rows:
-        batch.append(model(**dict(zip(attnames, row))))
+        batch.append(model(**dict(zip(attnames, row, strict=True))))
         if len(batch) == BATCH:
             model.objects.bulk_create(batch, ignore_conflicts=conflicts_ignored)
             count += len(batch)
@@ -362,7 +362,7 @@ class Generator:
         if not events or not people:
             return
         facts = dict(Event.objects.filter(slug__startswith=PREFIX).values_list("pk", "start"))
-        roles, weights = zip(*ROLES)
+        roles, weights = zip(*ROLES, strict=True)
         per_event = max(1, missing // len(events))
         speakers: dict[int, list[int]] = {}
 
@@ -406,7 +406,7 @@ class Generator:
                 ))
         pks = create_in_batches(ProgrammeItem, items, self.progress("programme items", len(items)))
         insert(Speaker, ["programme_item", "person"], (
-            (pk, speakers[item.event_id][0]) for pk, item in zip(pks, items) if speakers.get(item.event_id)
+            (pk, speakers[item.event_id][0]) for pk, item in zip(pks, items, strict=True) if speakers.get(item.event_id)
         ))
 
 

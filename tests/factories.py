@@ -65,6 +65,23 @@ def make_event(**overrides) -> Event:
     return Event.objects.create(**fields)
 
 
+def make_congress(**overrides) -> Event:
+    """The congress of the seed article: Thetford Mines (Québec), 7–8 May 2025, in Québec's time."""
+    fields = {
+        "title": "Congrès international sur la requalification des friches industrielles",
+        "kind": Event.Kind.CONGRESS,
+        "timezone": "America/Toronto",
+        "start": local(2025, 5, 7, 9, 30, tz="America/Toronto"),
+        "end": local(2025, 5, 8, 17, tz="America/Toronto"),
+        "venue": "Centre des congrès",
+        "city": "Thetford Mines",
+        "region": "Québec",
+        "country": "Canada",
+    }
+    fields.update(overrides)
+    return make_event(**fields)
+
+
 def make_programme_item(event: Event, **overrides) -> ProgrammeItem:
     fields = {"event": event, "title": f"Intervention {_n()}", "start": event.start}
     fields.update(overrides)

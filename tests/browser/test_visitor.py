@@ -8,11 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from core.publishing import Status
-from events.models import Event, Participation, ProgrammeItem
+from events.models import Participation, ProgrammeItem
 from tests.factories import (
     communication_group,
     local,
     make_article,
+    make_congress,
     make_event,
     make_organisation,
     make_participation,
@@ -30,16 +31,9 @@ def congress(db):
     mbm = make_organisation(name="Mission Bassin Minier", acronym="MBM")
     thetford = make_organisation(name="Ville de Thetford Mines", website="https://www.ville.thetfordmines.qc.ca/")
     palme = make_organisation(name="Réseau PALME")
-    event = make_event(
-        title="Congrès international sur la requalification des friches industrielles",
-        kind=Event.Kind.CONGRESS,
-        timezone="America/Toronto",
+    event = make_congress(
         start=local(2025, 5, 7, 9, tz="America/Toronto"),
-        end=local(2025, 5, 8, 17, tz="America/Toronto"),
         venue="Centre des congrès de Thetford",
-        city="Thetford Mines",
-        region="Québec",
-        country="Canada",
         summary="Le premier congrès international sur la requalification des friches industrielles et des sites stratégiques.",
         description="<p>Élus, experts et professionnels de l’aménagement partagent leurs expériences.</p>",
         image=uploaded_image("thetford.jpg", size=(1600, 900), color=(70, 90, 60)),

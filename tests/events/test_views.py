@@ -16,6 +16,7 @@ from events.models import Event, Participation, ProgrammeItem
 from tests.factories import (
     local,
     make_article,
+    make_congress,
     make_event,
     make_organisation,
     make_participation,
@@ -23,7 +24,7 @@ from tests.factories import (
     make_programme_item,
     make_user,
 )
-from tests.news.test_views import json_ld, queries_for
+from tests.helpers import json_ld, queries_for
 
 
 class AgendaTests(TestCase):
@@ -108,16 +109,7 @@ class EventPageTests(TestCase):
     def setUpTestData(cls):
         cls.ademe = make_organisation(name="Agence de la transition écologique", acronym="ADEME")
         cls.thetford = make_organisation(name="Ville de Thetford Mines")
-        cls.event = make_event(
-            title="Congrès international sur la requalification des friches industrielles",
-            kind=Event.Kind.CONGRESS,
-            timezone="America/Toronto",
-            start=local(2025, 5, 7, 9, 30, tz="America/Toronto"),
-            end=local(2025, 5, 8, 17, tz="America/Toronto"),
-            venue="Centre des congrès",
-            city="Thetford Mines",
-            region="Québec",
-            country="Canada",
+        cls.event = make_congress(
             summary="Le premier congrès international sur les friches.",
         )
         cls.event.organisers.add(cls.thetford)

@@ -6,23 +6,12 @@ from html.parser import HTMLParser
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import TestCase
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from core.publishing import Status
 from tests.factories import make_article, make_event, make_person, make_user, uploaded_image
-
-
-def json_ld(response) -> dict:
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S)
-    return json.loads(match.group(1))
-
-
-def queries_for(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
+from tests.helpers import json_ld, queries_for
 
 
 class HomePageTests(TestCase):

@@ -18,7 +18,7 @@ from tests.factories import (
     make_user,
     uploaded_image,
 )
-from tests.news.test_views import json_ld, queries_for
+from tests.helpers import json_ld, queries_for
 
 
 class DirectoryTests(TestCase):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.publishing import Status
 from tests.factories import make_article, make_event, make_organisation, make_person
-from tests.news.test_views import queries_for
+from tests.helpers import queries_for
 
 
 def tag_url(slug: str) -> str:

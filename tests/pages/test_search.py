@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.publishing import Status
 from core.text import fold
 from pages.search import MAX_QUERY_LENGTH, PAGE_SIZE, PREVIEW_LENGTH, SOURCES, clean_query, matching
-from tests.factories import make_article, make_event, make_organisation, make_person
+from tests.factories import make_article, make_congress, make_event, make_organisation, make_person
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="full-text search with stemming runs on PostgreSQL"
@@ -28,12 +28,7 @@ def found(response, key: str) -> list[str]:
 class SearchTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.congress = make_event(
-            title="Congrès international sur la requalification des friches industrielles",
-            kind="congress",
-            city="Thetford Mines",
-            region="Québec",
-            country="Canada",
+        cls.congress = make_congress(
             summary="Premier congrès international consacré aux sites stratégiques.",
         )
         cls.article = make_article(

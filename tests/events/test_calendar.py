@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from core.publishing import Status
-from tests.factories import local, make_event
+from tests.factories import local, make_congress, make_event
 
 SITE = urlsplit(settings.SITE_URL)  # the Site that migrations configure
 
@@ -24,17 +24,9 @@ def lines(response) -> list[str]:
 class EventCalendarTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.congress = make_event(
-            title="Congrès international sur la requalification des friches industrielles",
-            kind="congress",
+        cls.congress = make_congress(
             start=local(2025, 5, 7, tz="America/Toronto"),
-            end=local(2025, 5, 8, 17, tz="America/Toronto"),
             all_day=True,
-            timezone="America/Toronto",
-            venue="Centre des congrès",
-            city="Thetford Mines",
-            region="Québec",
-            country="Canada",
             summary="Premier congrès international consacré aux friches industrielles et aux sites stratégiques.",
             description="<p>Conférences, <strong>tables rondes</strong> &amp; visites de terrain.</p><p>Bell et King Beaver.</p>",
         )

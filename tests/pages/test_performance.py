@@ -17,6 +17,7 @@ from core.publishing import Status
 from events.models import Participation
 from news.models import Article
 from pages.cache import LocalPages, next_scheduled_change
+from tests.core.test_admin_editing import resubmit_data
 from tests.factories import (
     make_article,
     make_event,
@@ -24,7 +25,7 @@ from tests.factories import (
     make_person,
     make_user,
 )
-from tests.test_admin_editing import resubmit_data
+from tests.helpers import queries_for
 
 
 def redis_reachable() -> bool:
@@ -374,13 +375,6 @@ class PicturesAreNeverOpenedTests(TestCase):
                     response = self.client.get(url)
                     self.assertEqual(response.status_code, 200)
                     self.assertContains(response, "/media/renditions/photo-320.webp 320w")
-
-
-def queries_for(client, url) -> int:
-    cache.clear()
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
 
 
 class QueryCountTests(TestCase):

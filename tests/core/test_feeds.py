@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.publishing import Status
 from news.feeds import FEED_LENGTH
-from tests.factories import local, make_article, make_event, make_person
+from tests.factories import local, make_article, make_congress, make_event, make_person
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -117,15 +117,10 @@ class EventFeedTests(TestCase):
     def setUpTestData(cls):
         now = timezone.now()
         year = now.year + 1
-        cls.congress = make_event(
-            title="Congrès international sur la requalification des friches industrielles",
+        cls.congress = make_congress(
             start=local(year, 5, 7, tz="America/Toronto"),
             end=local(year, 5, 8, 18, tz="America/Toronto"),
             all_day=True,
-            timezone="America/Toronto",
-            city="Thetford Mines",
-            region="Québec",
-            country="Canada",
             summary="Premier congrès international sur les friches.",
         )
         cls.congress.tags.add("friches")
