@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 PYTEST := $(PY) -m pytest
 
-.PHONY: run test check test-suite test-browser install browser office messages clean
+.PHONY: run demo editor shell serve-prod test check test-suite test-browser install browser office messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c "import ensurepip" 2>/dev/null || { \
@@ -19,11 +19,32 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 ## Run the site on SQLite with the demo content; prints the admin login.
-run: install
-	$(DEV_ENV) $(PY) manage.py migrate --no-input
-	$(DEV_ENV) $(PY) manage.py loaddemo
+run: demo
 	$(DEV_ENV) $(PY) manage.py localadmin
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+## The database migrated and the demo content loaded (idempotent), without serving.
+demo: install
+	$(DEV_ENV) $(PY) manage.py migrate --no-input
+	$(DEV_ENV) $(PY) manage.py loaddemo
+
+## An editor's account (member of "Communication"): make editor EMAIL=lea.durand@example.org NAME="Léa Durand"
+editor: install
+	@test -n "$(EMAIL)" || { echo 'usage: make editor EMAIL=address [NAME="First Last"]' >&2; exit 2; }
+	$(DEV_ENV) $(PY) manage.py create_editor "$(EMAIL)" $(if $(NAME),--name "$(NAME)")
+
+## Django's shell on the development settings.
+shell: install
+	$(DEV_ENV) $(PY) manage.py shell
+
+## The production settings on a laptop: hashed static files, then gunicorn over plain HTTP with a
+## throwaway SECRET_KEY (sessions end when it stops) on GUNICORN_BIND (default 127.0.0.1:8000).
+## Pictures are not served without DEBUG (nginx serves MEDIA_ROOT in production).
+PROD_ENV = SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} HTTPS=0
+serve-prod: install
+	$(PROD_ENV) $(PY) manage.py collectstatic --noinput
+	$(PROD_ENV) $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
 ## The whole test suite: lint and migrations check, model, view and admin tests, then the browser tests.
 test: check test-suite test-browser

@@ -17,6 +17,16 @@ WIDTHS = (1280, 360)
 
 
 @pytest.fixture(scope="session")
+def base_url(pytestconfig):
+    """Pages are addressed from live_server.url (see `site`); --base-url still works.
+
+    Replaces pytest-playwright's fallback for pytest-base-url, a session fixture written as an
+    instance method, which pytest 9 deprecates (PytestRemovedIn10Warning) each run.
+    """
+    return pytestconfig.getoption("base_url", None) or None
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Chromium is missing at {CHROMIUM}: install it (make browser).", pytrace=False)
