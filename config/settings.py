@@ -281,7 +281,7 @@ PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(8 * 10
 CONTENT_APPS = ["news", "events", "people", "taggit", "redirects", "sites"]
 CONTENT_EXCLUDED_MODELS = ["events.ParticipantExport"]  # the export audit is not public
 # Paths never cached (besides the admin, static and media files).
-PAGE_CACHE_EXEMPT = ["/bench/", "/robots.txt"]
+PAGE_CACHE_EXEMPT = ["/bench/", "/robots.txt", "/favicon.ico"]
 # A trivial view at /bench/ping, for the load benchmark's ceiling (bench/load.py).
 BENCH_PING = env_bool("BENCH_PING", False)
 

@@ -8,6 +8,7 @@ from core.converters import UnicodeSlugConverter
 from core.views import uses_query_parameters
 from events.sitemaps import EventSitemap
 from news.sitemaps import ArticleSitemap
+from pages.favicon import FaviconView
 from pages.robots import RobotsView
 from pages.search import SearchView
 from pages.sitemaps import StaticSitemap
@@ -45,6 +46,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", RobotsView.as_view(), name="robots"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
 ]
 
 if settings.DEBUG:

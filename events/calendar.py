@@ -1,7 +1,8 @@
-"""iCalendar (RFC 5545) exports: one public event, and the upcoming events as a subscribable feed."""
+"""iCalendar (RFC 5545) exports: one public event, and the upcoming events as a subscribable feed;
+links that open an event in Google Calendar or Outlook on the web, for those without a calendar app."""
 
 from datetime import UTC, date, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import icalendar
 from django.conf import settings
@@ -53,6 +54,54 @@ def to_vevent(event: Event, *, host: str, url: str) -> icalendar.Event:
         vevent.add("categories", tags)
     vevent.add("status", "CONFIRMED")
     return vevent
+
+
+def link_description(event: Event, url: str) -> str:
+    return "\n\n".join(part for part in (event.summary, url) if part)
+
+
+def _whole_days(event: Event) -> tuple[date, date]:
+    """First day and the day after the last (exclusive end), as calendars want whole days."""
+    return event.start_date, min(event.end_date, date.max - timedelta(days=1)) + timedelta(days=1)
+
+
+def google_calendar_url(event: Event, *, url: str) -> str:
+    """Google Calendar's "add an event" form, filled in: times in UTC, or whole days."""
+    if event.all_day:
+        first, after = _whole_days(event)
+        dates = f"{first:%Y%m%d}/{after:%Y%m%d}"
+    else:
+        dates = f"{event.start.astimezone(UTC):%Y%m%dT%H%M%SZ}/{event.end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    params = {
+        "action": "TEMPLATE",
+        "text": event.title,
+        "dates": dates,
+        "details": link_description(event, url),
+        "location": location(event),
+        "ctz": event.timezone,
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(params, quote_via=quote)
+
+
+def outlook_calendar_url(event: Event, *, url: str) -> str:
+    """Outlook on the web's new-event form, filled in (outlook.live.com: personal accounts)."""
+    if event.all_day:
+        first, after = _whole_days(event)
+        start, end = first.isoformat(), after.isoformat()
+    else:
+        start = event.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        end = event.end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    params = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": event.title,
+        "startdt": start,
+        "enddt": end,
+        "body": link_description(event, url),
+        "location": location(event),
+        "allday": "true" if event.all_day else "false",
+    }
+    return "https://outlook.live.com/calendar/0/action/compose?" + urlencode(params, quote_via=quote)
 
 
 class CalendarView(View):

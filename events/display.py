@@ -5,18 +5,39 @@ Dates and times of an event are always shown in its own zone and labelled with t
 """
 
 import zoneinfo
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from core.dates import date_range, day_of_month, french, french_time, month_name
+from core.dates import date_range, day_of_month, french, french_date, french_time, month_name
 
 VOWELS = set("AEIOUYÂÀÉÈÊËÎÏÔÖÛÜŒaeiouyâàéèêëîïôöûüœ")
 
 
 def event_dates(event) -> str:
     return date_range(event.start_date, event.end_date)
+
+
+def dates_phrase(first: date, last: date) -> str:
+    """The dates inside a sentence: "le 7 mai 2025", "les 7 et 8 mai 2025", "du 30 avril au 2 mai 2025"."""
+    one, two, from_, to = ("le", "les", "du", "au") if french() else ("on", "on", "from", "to")
+    if first == last:
+        return f"{one} {french_date(first)}"
+    if (first.year, first.month) == (last.year, last.month):
+        head = day_of_month(first.day)
+    elif first.year == last.year:
+        head = f"{day_of_month(first.day)} {month_name(first.month)}"
+    else:
+        head = french_date(first)
+    if last - first == timedelta(days=1):
+        return f"{two} {head} {'et' if french() else 'and'} {french_date(last)}"
+    return f"{from_} {head} {to} {french_date(last)}"
+
+
+def event_dates_phrase(event) -> str:
+    """Les 7 et 8 mai 2025: for "Cet événement a eu lieu les 7 et 8 mai 2025"."""
+    return dates_phrase(event.start_date, event.end_date)
 
 
 def event_times(event) -> str:

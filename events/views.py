@@ -3,6 +3,7 @@ from itertools import groupby
 from django import forms
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
@@ -11,6 +12,7 @@ from taggit.models import Tag
 from core.dates import MAX_YEAR, MIN_YEAR
 from core.seo import absolute, describe, safe_url, share_image_url
 from core.views import ListPageMixin, StaffPreviewMixin
+from events.calendar import google_calendar_url, outlook_calendar_url
 from events.display import event_place
 from news.models import Article
 from people.models import Person
@@ -118,8 +120,12 @@ class EventDetailView(StaffPreviewMixin, DetailView):
             (day, list(items))
             for day, items in groupby(event.programme.all(), key=lambda item: item.start.astimezone(event.zone).date())
         ]
+        url = absolute(event.get_absolute_url())
         return super().get_context_data(
             programme=programme,
+            past=event.end < timezone.now(),
+            google_calendar_url=google_calendar_url(event, url=url),
+            outlook_calendar_url=outlook_calendar_url(event, url=url),
             structured_data=event_json_ld(event),
             meta_description=describe(event.summary or event.description),
             share_image=share_image_url(event),

@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 
 from core.postgres import EqualsAny
 from core.search import RelatedMatch, SearchFields, match
-from events.models import Event
+from events.models import Event, Participation, Speaker
 from news.models import Article
 from people.models import Organisation, Person
 
@@ -61,6 +61,22 @@ def _member_of_matching_organisation(matcher, query: str) -> Q:
     return Q(organisation__in=organisations)
 
 
+def _with_matching_contributor(matcher, query: str) -> Q:
+    """Events where a public person named by the query speaks or organises, as their page shows:
+    "Bertram" finds the congress where Catherine Bertram speaks. Her biography or job does not
+    count (people's full-text index finds the candidates, their names decide), nor do attendees,
+    cancelled participations or private profiles."""
+    candidates = matcher(Person.objects.public(), Person.site_search, query)
+    names = SearchFields({"A": Person.site_search.headline()})
+    people = matcher(candidates, names, query).values("pk")
+    participations = Participation.objects.contributing().filter(person__in=people).values("event_id")
+    speaking = Speaker.objects.filter(person__in=people).values("programme_item__event_id")
+    if connection.vendor == "postgresql":
+        # Each list computed once, then the events' primary key serves it inside the OR (see EqualsAny).
+        return Q(EqualsAny(F("pk"), ArraySubquery(participations))) | Q(EqualsAny(F("pk"), ArraySubquery(speaking)))
+    return Q(pk__in=participations) | Q(pk__in=speaking)
+
+
 SOURCES = {
     "articles": Source(
         key="articles",
@@ -73,6 +89,7 @@ SOURCES = {
         label=pgettext_lazy("search results kind", "Events"),
         public=lambda: Event.objects.published(),
         ordering=("-start", "-pk"),
+        related=_with_matching_contributor,
     ),
     "people": Source(
         key="people",

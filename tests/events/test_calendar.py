@@ -1,7 +1,7 @@
 """Subscribers add events to Google Calendar, Outlook or Apple Calendar from our .ics files."""
 
 from datetime import date, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import icalendar
 import pytest
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from core.publishing import Status
+from events.calendar import google_calendar_url, outlook_calendar_url
 from tests.factories import local, make_congress, make_event
 
 SITE = urlsplit(settings.SITE_URL)  # the Site that migrations configure
@@ -245,3 +246,55 @@ class DatesAtTheEndsOfTimeTests(TestCase):
         self.assertEqual(vevent.decoded("DTSTART"), date(9999, 12, 30))
         self.assertEqual(vevent.decoded("DURATION"), timedelta(days=2))
         self.assertNotIn("DTEND", vevent)
+
+
+class CalendarLinkTests(TestCase):
+    """Without a calendar app, a visitor adds the event to Google Calendar or Outlook on the web."""
+
+    url = "https://example.org/agenda/congres/"
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.congress = make_congress(summary="Premier congrès sur les friches & sites stratégiques.")
+        cls.all_day = make_congress(title="Journées du patrimoine minier", all_day=True)
+
+    def params(self, link: str) -> dict:
+        parts = urlsplit(link)
+        return {key: values[0] for key, values in parse_qs(parts.query).items()} | {"_at": parts.netloc + parts.path}
+
+    def test_google_calendar_times_in_utc(self):
+        link = google_calendar_url(self.congress, url=self.url)
+        params = self.params(link)
+        self.assertEqual(params["_at"], "calendar.google.com/calendar/render")
+        self.assertEqual(params["action"], "TEMPLATE")
+        self.assertEqual(params["text"], self.congress.title)
+        # 9 h 30 – 17 h in Québec (UTC−4 in May)
+        self.assertEqual(params["dates"], "20250507T133000Z/20250508T210000Z")
+        self.assertEqual(params["details"], f"Premier congrès sur les friches & sites stratégiques.\n\n{self.url}")
+        self.assertEqual(params["location"], "Centre des congrès, Thetford Mines (Québec, Canada)")
+        self.assertNotIn(" ", link)
+        self.assertNotIn("+", link)  # spaces as %20: Outlook reads "+" literally
+
+    def test_google_calendar_whole_days_end_the_day_after(self):
+        self.assertEqual(self.params(google_calendar_url(self.all_day, url=self.url))["dates"], "20250507/20250509")
+
+    def test_outlook_compose_form(self):
+        params = self.params(outlook_calendar_url(self.congress, url=self.url))
+        self.assertEqual(params["_at"], "outlook.live.com/calendar/0/action/compose")
+        self.assertEqual(params["subject"], self.congress.title)
+        self.assertEqual(params["startdt"], "2025-05-07T13:30:00Z")
+        self.assertEqual(params["enddt"], "2025-05-08T21:00:00Z")
+        self.assertEqual(params["allday"], "false")
+        self.assertIn(self.url, params["body"])
+        self.assertEqual(params["location"], "Centre des congrès, Thetford Mines (Québec, Canada)")
+
+    def test_outlook_whole_days(self):
+        params = self.params(outlook_calendar_url(self.all_day, url=self.url))
+        self.assertEqual((params["startdt"], params["enddt"], params["allday"]), ("2025-05-07", "2025-05-09", "true"))
+
+    def test_the_event_page_links_to_both(self):
+        response = self.client.get(self.congress.get_absolute_url())
+        self.assertContains(response, "Ajouter à Google Agenda")
+        self.assertContains(response, "Ajouter à Outlook")
+        self.assertContains(response, 'href="https://calendar.google.com/calendar/render?action=TEMPLATE&amp;')
+        self.assertContains(response, 'href="https://outlook.live.com/calendar/0/action/compose?')

@@ -90,6 +90,14 @@ class AgendaTests(TestCase):
         for page in ("abc", "99999", "-3"):
             self.assertEqual(self.client.get(reverse("events:event-list"), {"page": page}).status_code, 404)
 
+    def test_filters_fold_under_a_summary_that_counts_the_active_ones(self):
+        plain = self.client.get(reverse("events:event-list"))
+        self.assertContains(plain, '<details class="filters-box">')
+        self.assertContains(plain, "<summary>Filtrer les événements</summary>", html=True)
+        filtered = self.client.get(reverse("events:event-list"), {"type": "congress", "etiquette": "friches"})
+        self.assertContains(filtered, "(2 filtres actifs)")
+        self.assertContains(self.client.get(reverse("events:event-list"), {"type": "congress"}), "(1 filtre actif)")
+
     def test_subscribe_links(self):
         response = self.client.get(reverse("events:event-list"))
         self.assertContains(response, f'href="{reverse("events:ics")}"')
@@ -186,6 +194,26 @@ class EventPageTests(TestCase):
         self.assertNotContains(response, "Brouillon sur le congrès")
         self.assertContains(response, "Ville de Thetford Mines")
         self.assertContains(response, f'href="{reverse("events:event-ics", kwargs={"slug": self.event.slug})}"')
+
+    def test_a_past_event_says_so_and_no_longer_pushes_the_calendar(self):
+        response = self.get()  # 7–8 May 2025
+        self.assertTrue(response.context["past"])
+        self.assertContains(response, "Cet événement a eu lieu les 7 et 8 mai 2025.")
+        self.assertNotContains(response, 'class="button"')
+        self.assertContains(response, "Fichier d’agenda (.ics)")
+        self.assertContains(response, "Ajouter à Google Agenda")
+        self.assertContains(response, "Ajouter à Outlook")
+
+    def test_an_upcoming_event_offers_its_calendar_file_first(self):
+        soon = timezone.now() + timedelta(days=20)
+        event = make_event(title="Rencontre à venir", start=soon, end=soon + timedelta(hours=2))
+        response = self.client.get(event.get_absolute_url())
+        self.assertFalse(response.context["past"])
+        self.assertNotContains(response, "a eu lieu")
+        ics = reverse("events:event-ics", kwargs={"slug": event.slug})
+        self.assertContains(response, f'<a class="button" href="{ics}" download>Ajouter à mon agenda</a>', html=True)
+        self.assertContains(response, "Ajouter à Google Agenda")
+        self.assertContains(response, "Ajouter à Outlook")
 
     def test_unpublished_event_is_404_but_staff_may_preview(self):
         self.assertEqual(self.client.get(self.draft.get_absolute_url()).status_code, 404)

@@ -10,8 +10,17 @@ from django.utils import timezone
 
 from core.publishing import Status
 from core.text import fold
+from events.models import Participation
 from pages.search import MAX_QUERY_LENGTH, PAGE_SIZE, PREVIEW_LENGTH, SOURCES, clean_query, matching
-from tests.factories import make_article, make_congress, make_event, make_organisation, make_person
+from tests.factories import (
+    make_article,
+    make_congress,
+    make_event,
+    make_organisation,
+    make_participation,
+    make_person,
+    make_programme_item,
+)
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="full-text search with stemming runs on PostgreSQL"
@@ -246,3 +255,76 @@ def test_search_runs_a_constant_number_of_queries(client, django_assert_max_num_
     assert response.context["total"] == 3 * count
     with django_assert_max_num_queries(8):
         client.get(reverse("search"), {"q": "lens", "type": "people", "page": "2"})
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+class SpeakerSearchTests(TestCase):
+    """A visitor who remembers a speaker's name finds the events where she speaks."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.congress = make_congress()
+        cls.bertram = make_person(
+            first_name="Catherine", last_name="Bertram", is_public=True,
+            bio="<p>Urbaniste, spécialiste de la reconversion des territoires miniers.</p>",
+        )
+        make_participation(cls.congress, cls.bertram, talk_title="Le Bassin minier, un exemple de revitalisation")
+        cls.seminar = make_event(title="Séminaire des cités minières", city="Lens")
+        cls.lemaire = make_person(first_name="Louis", last_name="Lemaire", is_public=True)
+        make_programme_item(cls.seminar, title="Ouverture").speakers.add(cls.lemaire)
+        cls.workshop = make_event(title="Atelier de terrain", city="Liévin")
+        make_participation(cls.workshop, make_person(last_name="Tremblay", is_public=False))
+        make_participation(cls.workshop, make_person(last_name="Durand", is_public=True), role=Participation.Role.ATTENDEE)
+        make_participation(
+            cls.workshop, make_person(last_name="Annulé", is_public=True), status=Participation.Status.CANCELLED
+        )
+        draft = make_event(title="Réunion en préparation", status=Status.DRAFT)
+        make_participation(draft, cls.bertram)
+
+    def events_for(self, q) -> list[str]:
+        response = self.client.get(reverse("search"), {"q": q})
+        return found(response, "events")
+
+    def test_a_speakers_name_finds_the_events_where_she_speaks(self):
+        self.assertEqual(self.events_for("Bertram"), [self.congress.title])
+        self.assertEqual(self.events_for("catherine bertram"), [self.congress.title])
+        self.assertEqual(self.events_for("Catherine Bertram"), [self.congress.title])
+
+    def test_a_programme_speaker_finds_the_event_too(self):
+        self.assertEqual(self.events_for("Lemaire"), [self.seminar.title])
+
+    def test_private_profiles_attendees_cancellations_and_drafts_lead_nowhere(self):
+        for q in ("Tremblay", "Durand", "Annulé"):
+            self.assertEqual(self.events_for(q), [], q)
+        self.assertNotIn("Réunion en préparation", self.events_for("Bertram"))
+
+    def test_a_speakers_biography_does_not_make_the_event_match(self):
+        self.assertEqual(self.events_for("urbaniste"), [])
+
+    def test_the_events_own_text_still_ranks_first(self):
+        namesake = make_event(title="Hommage à Bertram", city="Douai")
+        self.assertEqual(self.events_for("Bertram"), [namesake.title, self.congress.title])
+
+    @on_postgresql
+    def test_events_of_a_matching_speaker_are_found_without_a_subplan_per_event_on_postgresql(self):
+        Event = type(self.congress)
+        Event.objects.bulk_create(
+            Event(title=f"Rencontre du bassin {n}", slug=f"rencontre-du-bassin-{n}", status=Status.PUBLISHED,
+                  published_at=timezone.now(), start=timezone.now(), end=timezone.now())
+            for n in range(2000)
+        )
+        Person = type(self.bertram)
+        Person.objects.bulk_create(
+            Person(first_name="Jeanne", last_name=f"Personne {n}", slug=f"jeanne-personne-{n}", is_public=True)
+            for n in range(2000)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE events_event")
+            cursor.execute("ANALYZE people_person")
+            cursor.execute("ANALYZE events_participation")
+        plan = matching(SOURCES["events"], "Bertram", ranked=False).explain()
+        self.assertIn("id = ANY", plan)
+        self.assertNotIn("SubPlan", plan)
+        self.assertIn("events_event_pkey", plan)
+        self.assertIn("events_event_search_idx", plan)
+        self.assertIn("people_person_search_idx", plan)  # the speakers found through their own index
