@@ -50,10 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django.contrib.postgres",  # its index expressions (trigram operator classes); harmless on SQLite
-    "taggit",
+    "core.apps.TaggitConfig",  # taggit, its admin section in French
     "django_prose_editor",
     "csp",
-    "axes",
+    "core.apps.AxesConfig",  # axes, its admin section in French
     # The ground floor, the apps, the site-wide pages, the demo tooling (README: where things live).
     "core",
     "people",

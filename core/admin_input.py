@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from taggit.forms import TagField
+from taggit.forms import TagField, TagWidget
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
@@ -86,8 +86,25 @@ class KeyMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class TypedTagWidget(TagWidget):
+    """Tags as an editor types them, "friches industrielles, Québec": taggit's own widget puts straight
+    quotes around every tag of several words. With a comma in the text, taggit splits on commas only,
+    so a lone tag of several words ends with one."""
+
+    def format_value(self, value):
+        if value is None or isinstance(value, str):
+            return super().format_value(value)
+        names = sorted(tag.name for tag in value)
+        if any("," in name or '"' in name for name in names):  # only quotes say where such a tag ends
+            return super().format_value(value)
+        text = ", ".join(names)
+        return f"{text}," if len(names) == 1 and " " in text else text
+
+
 class BoundedTagField(TagField):
     """django-taggit stores each tag in a column of 100 characters: PostgreSQL refuses longer ones."""
+
+    widget = TypedTagWidget
 
     def clean(self, value):
         tags = super().clean(value)

@@ -1,7 +1,9 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from taggit.apps import TaggitAppConfig
 
 
 class CoreConfig(AppConfig):
@@ -23,3 +25,14 @@ class AdminConfig(admin_apps.AdminConfig):
 
     default = False  # "core" alone names CoreConfig
     default_site = "core.admin_site.AdminSite"
+
+
+# Libraries' admin sections, named as an editor reads them (not "TAGGIT", "AXES").
+class TaggitConfig(TaggitAppConfig):
+    default = False
+    verbose_name = _("Tags")
+
+
+class AxesConfig(AxesAppConfig):
+    default = False
+    verbose_name = _("Login attempts")

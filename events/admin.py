@@ -14,10 +14,10 @@ from django.http import (
 )
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from core.admin import PlainThroughAdminMixin, PreloadedAutocompleteInlineMixin, PublishingAdminMixin, thumbnail
 from core.admin_input import EditorInputMixin
@@ -56,6 +56,16 @@ class ParticipationInline(PreloadedAutocompleteInlineMixin, EditorInputMixin, ad
             .filter(role__in=Participation.CONTRIBUTING_ROLES)
             .select_related("event", "person", "organisation")
         )
+
+
+# "3 inscrits, 1 annulé": each status agrees with its number.
+PARTICIPANTS_BY_STATUS = {
+    Participation.Status.INVITED: ngettext_lazy("%(n)d invited", "%(n)d invited", "n"),
+    Participation.Status.REGISTERED: ngettext_lazy("%(n)d registered", "%(n)d registered", "n"),
+    Participation.Status.CONFIRMED: ngettext_lazy("%(n)d confirmed", "%(n)d confirmed", "n"),
+    Participation.Status.ATTENDED: ngettext_lazy("%(n)d attended", "%(n)d attended", "n"),
+    Participation.Status.CANCELLED: ngettext_lazy("%(n)d cancelled", "%(n)d cancelled", "n"),
+}
 
 
 @admin.register(Event)
@@ -110,7 +120,9 @@ class EventAdmin(PublishingAdminMixin, EditorInputMixin, PlainThroughAdminMixin,
         if not total:
             return _("No participant yet.")
         by_status = ", ".join(
-            f"{counts[status]} {label.lower()}" for status, label in Participation.Status.choices if status in counts
+            PARTICIPANTS_BY_STATUS[status] % {"n": counts[status]}
+            for status in Participation.Status.values
+            if status in counts
         )
         url = reverse("admin:events_participation_changelist") + f"?event__id__exact={obj.pk}"
         return format_html(
@@ -298,6 +310,24 @@ class ParticipantExportAdmin(EditorInputMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_changelist_instance(self, request):
+        """Each export of the page carries the titles of its events, looked up in one query."""
+        changelist = super().get_changelist_instance(request)
+        exports = list(changelist.result_list)  # the page's rows, evaluated once: the list shows these
+        titles = event_titles({slug for export in exports for slug in export.events})
+        for export in exports:
+            export.event_titles = [titles.get(slug, slug) for slug in export.events]
+        return changelist
+
     @admin.display(description=_("events"))
     def event_list(self, obj):
-        return ", ".join(obj.events) or "—"
+        """The events' titles; the slug recorded at export time when the event has changed address since."""
+        titles = getattr(obj, "event_titles", None)
+        if titles is None:
+            found = event_titles(obj.events)
+            titles = [found.get(slug, slug) for slug in obj.events]
+        return format_html_join(format_html("<br>"), "{}", ((title,) for title in titles)) or "—"
+
+
+def event_titles(slugs) -> dict[str, str]:
+    return dict(Event.objects.filter(slug__in=slugs).values_list("slug", "title")) if slugs else {}

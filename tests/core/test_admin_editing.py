@@ -286,7 +286,7 @@ class ProtectedHistoryTests(TestCase):
         url = f"/admin/people/person/{participation.person.pk}/delete/"
         response = self.client.post(url, {"post": "yes"})
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "objets liés et protégés suivants")
+        self.assertContains(response, "éléments liés et protégés suivants")
         self.assertTrue(Participation.objects.filter(pk=participation.pk).exists())
 
 

@@ -16,7 +16,7 @@ from tests.factories import (
     make_user,
 )
 
-PROTECTED = "objets liés et protégés suivants"
+PROTECTED = "éléments liés et protégés suivants"
 
 
 class AdminDeletionTests(TestCase):
@@ -63,7 +63,7 @@ class AdminDeletionTests(TestCase):
         response = self.delete(self.organiser)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, PROTECTED)
-        self.assertContains(response, "Organisateur de l’événement: Mission Bassin Minier – Congrès de Thetford Mines")
+        self.assertContains(response, "Organisateur de l’événement\u00a0: Mission Bassin Minier – Congrès de Thetford Mines")
         self.assertQuerySetEqual(self.event.organisers.all(), [self.organiser])
 
     def test_a_programme_speaker_is_kept_with_the_event_and_the_talk_named(self):
@@ -71,7 +71,7 @@ class AdminDeletionTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, PROTECTED)
         self.assertContains(
-            response, f"Intervenant au programme: {self.programme_speaker} – Congrès de Thetford Mines – Ouverture"
+            response, f"Intervenant au programme\u00a0: {self.programme_speaker} – Congrès de Thetford Mines – Ouverture"
         )
         self.assertTrue(self.event.programme.filter(speakers=self.programme_speaker).exists())
 
