@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
@@ -326,7 +327,7 @@ class ParticipantExportAdmin(EditorInputMixin, admin.ModelAdmin):
         if titles is None:
             found = event_titles(obj.events)
             titles = [found.get(slug, slug) for slug in obj.events]
-        return format_html_join(format_html("<br>"), "{}", ((title,) for title in titles)) or "—"
+        return format_html_join(mark_safe("<br>"), "{}", ((title,) for title in titles)) or "—"
 
 
 def event_titles(slugs) -> dict[str, str]:
