@@ -4,10 +4,52 @@ import zoneinfo
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .models import TIME_ZONE_CHOICES, Event, ProgrammeItem
 
 TIME_ZONES = frozenset(name for name, _label in TIME_ZONE_CHOICES)
+
+# The zones an editor of the agency picks: home, its partners abroad, France overseas. Each
+# label keeps the zone's name (what is stored, what support reads) and says whose time it is.
+COMMON_TIME_ZONES = [
+    ("Europe/Paris", _("Paris time")),
+    ("America/Toronto", _("Québec / Ontario time")),
+    ("Europe/Brussels", _("Brussels time")),
+    ("Europe/Luxembourg", _("Luxembourg time")),
+    ("Europe/London", _("London time")),
+    ("Europe/Berlin", _("Berlin time")),
+    ("Europe/Madrid", _("Madrid time")),
+    ("Europe/Rome", _("Rome time")),
+    ("Europe/Warsaw", _("Warsaw time")),
+    ("America/New_York", _("New York time")),
+    ("Africa/Casablanca", _("Casablanca time")),
+    ("Africa/Dakar", _("Dakar time")),
+    ("Asia/Tokyo", _("Tokyo time")),
+    ("America/Guadeloupe", _("Guadeloupe time")),
+    ("America/Martinique", _("Martinique time")),
+    ("America/Cayenne", _("French Guiana time")),
+    ("America/Miquelon", _("Saint Pierre and Miquelon time")),
+    ("Indian/Reunion", _("Réunion time")),
+    ("Indian/Mayotte", _("Mayotte time")),
+    ("Pacific/Noumea", _("New Caledonia time")),
+    ("Pacific/Tahiti", _("Tahiti time")),
+    ("UTC", _("Coordinated Universal Time")),
+]
+COMMON_TIME_ZONES = [(name, label) for name, label in COMMON_TIME_ZONES if name in TIME_ZONES]
+COMMON = {name for name, _label in COMMON_TIME_ZONES}
+
+# Grouped choices of the form field only: the model's flat choices (and its migrations) stay as
+# they are, and every zone stays valid, so an event in a rarer zone keeps it.
+TIME_ZONE_GROUPS = [
+    (_("Common time zones"), [(name, format_lazy("{} — {}", name, label)) for name, label in COMMON_TIME_ZONES]),
+    (_("Other time zones"), [(name, label) for name, label in TIME_ZONE_CHOICES if name not in COMMON]),
+]
+
+# How editors type a time: "9h30", "9 h 30", "09:30", "9:30", "14h"; seconds are still read.
+TIME_INPUT_FORMATS = ["%H:%M", "%Hh%M", "%H h %M", "%Hh", "%H h", "%H:%M:%S", "%H:%M:%S.%f"]
+TIME_DISPLAY_FORMAT = "%H:%M"
 
 
 def to_wall_clock(value, zone):
@@ -27,7 +69,16 @@ class LocalTimesMixin:
 
     local_time_fields = ("start", "end")
 
+    def use_short_times(self):
+        """Times shown without seconds ("09:30") and read as typed in French ("9h30", "9 h 30")."""
+        for name in self.local_time_fields:
+            field = self.fields.get(name)
+            if isinstance(field, forms.SplitDateTimeField):
+                field.fields[1].input_formats = TIME_INPUT_FORMATS
+                field.widget.widgets[1].format = TIME_DISPLAY_FORMAT
+
     def show_local_times(self):
+        self.use_short_times()
         for name in self.local_time_fields:
             value = getattr(self.instance, name, None)
             if value:
@@ -54,6 +105,8 @@ class EventAdminForm(LocalTimesMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = self.instance.zone if self.instance.pk else zone_named(None, timezone.get_current_timezone())
+        if "timezone" in self.fields:
+            self.fields["timezone"].choices = TIME_ZONE_GROUPS
         self.show_local_times()
 
     def clean(self):
@@ -71,8 +124,13 @@ class ProgrammeItemForm(LocalTimesMixin, forms.ModelForm):
 
     def __init__(self, *args, event_zone=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.event_zone = event_zone
         self.zone = event_zone or timezone.get_current_timezone()
         self.show_local_times()
 
     def clean(self):
-        return self.read_local_times(super().clean())
+        cleaned_data = super().clean()
+        event = cleaned_data.get("event")
+        if self.event_zone is None and isinstance(event, Event):
+            self.zone = event.zone  # a new item on its own page: the zone of the event chosen
+        return self.read_local_times(cleaned_data)
