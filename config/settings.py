@@ -265,7 +265,7 @@ LOGGING = {
 
 # Performance
 
-# Anonymous GET pages and feeds come from the shared cache (config/cache.py), placed just
+# Anonymous GET pages and feeds come from the shared cache (pages/cache.py), placed just
 # before the session middleware: a cached page skips sessions, CSRF, auth and the view,
 # while the security headers and the content security policy are still set on each response.
 MIDDLEWARE.insert(

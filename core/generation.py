@@ -1,6 +1,6 @@
 """The content generation: one token that changes whenever public content changes.
 
-Cached pages are filed under the token read at the start of the request (``config/cache.py``),
+Cached pages are filed under the token read at the start of the request (``pages/cache.py``),
 so a change makes every page cached before it unreachable, in every process at once.
 
 The token lives in the database, in the row ``ContentGeneration(id=1)``, and database

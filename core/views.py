@@ -10,7 +10,7 @@ from core.seo import collection_json_ld
 
 def uses_query_parameters(*names: str):
     """Declare the query parameters a function view reads (a class view sets
-    ``cache_query_parameters``): the page cache hands it those and no other (config/cache.py)."""
+    ``cache_query_parameters``): the page cache hands it those and no other (pages/cache.py)."""
 
     def decorate(view):
         @functools.wraps(view)

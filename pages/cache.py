@@ -31,6 +31,7 @@ from collections import OrderedDict
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.sites import models as sites
 from django.core.cache import cache
 from django.db.models import Subquery
 from django.http import HttpResponse, QueryDict
@@ -41,6 +42,8 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language_from_request
 
 from core.generation import current_generation
+from events.models import Event
+from news.models import Article
 
 
 def _redis_errors() -> tuple:
@@ -67,11 +70,6 @@ def next_scheduled_change() -> datetime | None:
     The three subqueries hang on the current site's row, which also warms Django's site
     cache: the feeds and sitemaps rendered next need no query of their own for it.
     """
-    from django.contrib.sites import models as sites
-
-    from events.models import Event
-    from news.models import Article
-
     def first(queryset, field):
         return Subquery(queryset.order_by(field).values(field)[:1])
 

@@ -15,7 +15,7 @@ def media_root(settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Pages cached by one test (config/cache.py) never answer another; the test database is
+    """Pages cached by one test (pages/cache.py) never answer another; the test database is
     rolled back after each test, the cache is not."""
     from django.core.cache import cache
 

@@ -259,7 +259,7 @@ class EventPageTests(TestCase):
             make_article().related_events.add(self.event)
             self.event.organisers.add(make_organisation())
         self.assertEqual(queries_for(self.client, self.event.get_absolute_url()), small)
-        self.assertLessEqual(small, 9)  # one of them reads the content generation (config/cache.py)
+        self.assertLessEqual(small, 9)  # one of them reads the content generation (pages/cache.py)
 
 
 class AgendaTitleTests(TestCase):
