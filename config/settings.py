@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "core.apps.AxesConfig",  # axes, its admin section in French
     # The ground floor, the apps, the site-wide pages, the demo tooling (README: where things live).
     "core",
+    "library",
     "people",
     "events",
     "news",
@@ -278,7 +279,7 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(8 * 1024 * 1024)))
 # Writes to these apps' tables change the content generation in the same transaction, through
 # database triggers (core/generation.py): every cached page is stale in every process at once.
-CONTENT_APPS = ["news", "events", "people", "taggit", "redirects", "sites"]
+CONTENT_APPS = ["library", "news", "events", "people", "pages", "taggit", "redirects", "sites"]
 CONTENT_EXCLUDED_MODELS = ["events.ParticipantExport"]  # the export audit is not public
 # Paths never cached (besides the admin, static and media files).
 PAGE_CACHE_EXEMPT = ["/bench/", "/robots.txt", "/favicon.ico"]
