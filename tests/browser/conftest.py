@@ -156,3 +156,37 @@ def screenshot(site):
         site.set_viewport_size({"width": 1280, "height": 900})
 
     return take
+
+
+# axe-core (shipped in the axe-playwright-python wheel) with the WCAG 2.1 A and AA rules.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+               "resultTypes": ["violations"]}
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe().axe_script
+
+
+@pytest.fixture
+def axe(axe_script):
+    """Runs axe-core on a page; returns its serious and critical findings, one line each.
+
+    ``assert axe(page) == []`` fails with every finding's rule and the elements at fault.
+    """
+    import json
+
+    def run(page, context=None) -> list[str]:
+        page.evaluate(axe_script)
+        results = page.evaluate("([context, options]) => axe.run(context || document, options)",
+                                [context, AXE_OPTIONS])
+        return [
+            f"{violation['id']} ({violation['impact']}): "
+            + json.dumps([" ".join(node["target"]) for node in violation["nodes"]][:5])
+            for violation in results["violations"]
+            if violation["impact"] in ("serious", "critical")
+        ]
+
+    return run
