@@ -8,13 +8,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import models, transaction
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.admin import TagAdmin as TaggitTagAdmin
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from core.admin_input import EditorInputMixin, KeyChoiceField, KeysOnlyAutocompleteSelect
 from core.publishing import Status
@@ -128,13 +129,22 @@ class PreloadedAutocompleteInlineMixin:
 admin.site.unregister(Tag)
 
 
+class MergeTagsForm(forms.Form):
+    new_tag_name = forms.CharField(
+        label=_("Merge into the tag"),
+        max_length=Tag._meta.get_field("name").max_length,
+        help_text=_("One of the selected tags, another existing tag or a new one."),
+    )
+
+
 @admin.register(Tag)
 class TagAdmin(EditorInputMixin, TaggitTagAdmin):
-    """django-taggit's, with its "merge tags" page under the rule of the other tag pages."""
+    """django-taggit's, with its "merge tags" page under the rule of the other tag pages, in French."""
 
     @admin.action(description=_("Merge the selected tags"), permissions=["add", "change"])
     def render_tag_form(self, request, queryset):
-        return super().render_tag_form(request, queryset)
+        request.session["selected_tag_ids"] = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return redirect("admin:taggit_tag_merge_tags")
 
     def merge_tags_view(self, request):
         # Merging may create the tag it merges into, and changes what the others tag.
@@ -145,10 +155,45 @@ class TagAdmin(EditorInputMixin, TaggitTagAdmin):
             selected = {int(pk) for pk in request.session.get("selected_tag_ids", "").split(",")}
         except ValueError:
             selected = set()
-        if not selected or Tag.objects.filter(pk__in=selected).count() != len(selected):
+        tags = list(Tag.objects.filter(pk__in=selected).order_by("name")) if selected else []
+        if not tags or len(tags) != len(selected):
             self.message_user(request, _("Select at least one tag in the list, then the merge action."), messages.ERROR)
             return redirect("admin:taggit_tag_changelist")
-        return super().merge_tags_view(request)
+        form = MergeTagsForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            target = merge_tags(tags, form.cleaned_data["new_tag_name"])
+            request.session.pop("selected_tag_ids", None)
+            message = ngettext(
+                "%(count)d tag merged into “%(tag)s”.", "%(count)d tags merged into “%(tag)s”.", len(tags)
+            ) % {"count": len(tags), "tag": target.name}
+            self.message_user(request, message, messages.SUCCESS)
+            return redirect("admin:taggit_tag_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge tags"),
+            "opts": self.opts,
+            "form": form,
+            "tags": tags,
+        }
+        return TemplateResponse(request, "admin/taggit/merge_tags_form.html", context)
+
+
+@transaction.atomic
+def merge_tags(tags, name: str) -> Tag:
+    """What ``tags`` tagged is tagged ``name`` instead (an existing tag or a new one), once each; the
+    merged tags, then unused, are deleted."""
+    target, _created = Tag.objects.get_or_create(name=name)
+    for item in TaggedItem.objects.filter(tag__in=[tag for tag in tags if tag != target]):
+        duplicate = TaggedItem.objects.filter(
+            tag=target, content_type_id=item.content_type_id, object_id=item.object_id
+        ).exists()
+        if duplicate:
+            item.delete()
+        else:
+            item.tag = target
+            item.save(update_fields=["tag"])
+    Tag.objects.filter(pk__in=[tag.pk for tag in tags if tag != target]).delete()
+    return target
 
 
 def plain_through(field) -> bool:

@@ -2,6 +2,8 @@
 list or a 400: never a 500, never the "database unavailable" page (an ``OperationalError`` is a 503)."""
 
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -18,6 +20,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from core.dates import FIRST_DAY, LAST_DAY
+from core.widgets import ThumbnailImageInput
 
 MAX_SEARCH_WORDS = 20  # SQLite refuses a query nested 1,000 deep: some 500 words of an admin search
 
@@ -135,13 +138,39 @@ class LenientChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+# How editors type a time: "9h30", "9 h 30", "09:30", "9:30", "14h"; seconds are still read.
+TIME_INPUT_FORMATS = ["%H:%M", "%Hh%M", "%H h %M", "%Hh", "%H h", "%H:%M:%S", "%H:%M:%S.%f"]
+TIME_DISPLAY_FORMAT = "%H:%M"
+
+
+class MinuteDateTimeField(forms.SplitDateTimeField):
+    """A date and a time to the minute, as editors read and type them: "09:30", "9 h 30", never "09:30:00".
+    A time left as shown is no change, though the stored one had seconds (a publication made "now")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[1].input_formats = TIME_INPUT_FORMATS
+        if isinstance(self.widget, forms.MultiWidget):
+            self.widget.widgets[1].format = TIME_DISPLAY_FORMAT
+
+    def has_changed(self, initial, data):
+        if isinstance(initial, datetime.datetime):
+            initial = initial.replace(second=0, microsecond=0)
+        return super().has_changed(initial, data)
+
+
 class EditorInputMixin:
-    """For model admins and inlines: dates within 1900–2100, tags that fit, autocomplete values that
-    are ids, odd list parameters, action ids and over-long searches handled."""
+    """For model admins and inlines: dates within 1900–2100, tags that fit, image fields that show
+    their picture, autocomplete values that are ids, odd list parameters, action ids and over-long
+    searches handled."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, TaggableManager):
             kwargs.setdefault("form_class", BoundedTagField)
+        if isinstance(db_field, models.ImageField):
+            kwargs.setdefault("widget", ThumbnailImageInput)
+        if isinstance(db_field, models.DateTimeField):
+            kwargs.setdefault("form_class", MinuteDateTimeField)
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, models.DateField) and formfield is not None:
             formfield.validators.append(validate_date_in_range)

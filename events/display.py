@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from core.dates import date_range, day_of_month, french, french_date, french_time, month_name
 
@@ -95,3 +96,40 @@ def event_when_where(event) -> str:
     """7–8 mai 2025, Thetford Mines (Québec, Canada)."""
     place = event_place(event)
     return f"{event_dates(event)}, {place}" if place else event_dates(event)
+
+
+# A role as the person it names is spoken of ("Intervenante", "Intervenant"), or in a neutral wording
+# ("Intervention") when their agreement is not given (Person.grammatical_gender).
+ROLE_LABELS = {
+    "feminine": {
+        "speaker": pgettext_lazy("role, feminine agreement", "Speaker"),
+        "panellist": pgettext_lazy("role, feminine agreement", "Panellist"),
+        "moderator": pgettext_lazy("role, feminine agreement", "Moderator"),
+        "organiser": pgettext_lazy("role, feminine agreement", "Organiser"),
+        "delegate": pgettext_lazy("role, feminine agreement", "Delegate"),
+        "attendee": pgettext_lazy("role, feminine agreement", "Attendee"),
+    },
+    "masculine": {
+        "speaker": pgettext_lazy("role, masculine agreement", "Speaker"),
+        "panellist": pgettext_lazy("role, masculine agreement", "Panellist"),
+        "moderator": pgettext_lazy("role, masculine agreement", "Moderator"),
+        "organiser": pgettext_lazy("role, masculine agreement", "Organiser"),
+        "delegate": pgettext_lazy("role, masculine agreement", "Delegate"),
+        "attendee": pgettext_lazy("role, masculine agreement", "Attendee"),
+    },
+    "": {
+        "speaker": pgettext_lazy("role, neutral wording", "Speaker"),
+        "panellist": pgettext_lazy("role, neutral wording", "Panellist"),
+        "moderator": pgettext_lazy("role, neutral wording", "Moderator"),
+        "organiser": pgettext_lazy("role, neutral wording", "Organiser"),
+        "delegate": pgettext_lazy("role, neutral wording", "Delegate"),
+        "attendee": pgettext_lazy("role, neutral wording", "Attendee"),
+    },
+}
+
+
+def role_label(participation) -> str:
+    """Catherine Bertram: "Intervenante"; a man: "Intervenant"; agreement not given: "Intervention"."""
+    labels = ROLE_LABELS.get(participation.person.grammatical_gender, ROLE_LABELS[""])
+    label = labels.get(participation.role)
+    return str(label) if label is not None else participation.get_role_display()

@@ -40,7 +40,7 @@ class PersonAdmin(EditorInputMixin, admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     fieldsets = [
-        (None, {"fields": ["first_name", "last_name", "slug", "job_title", "organisation"]}),
+        (None, {"fields": ["first_name", "last_name", "grammatical_gender", "slug", "job_title", "organisation"]}),
         (_("Public profile"), {"fields": ["is_public", "bio", "photo", "tags"]}),
         (
             _("Private contact details"),

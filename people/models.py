@@ -78,6 +78,14 @@ class PersonQuerySet(models.QuerySet):
 
 class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
     site_search = PERSON_SEARCH
+
+    class GrammaticalGender(models.TextChoices):
+        """How the website words the person's role: "Intervenante", "Intervenant", or a neutral "Intervention"."""
+
+        NEUTRAL = "", _("Not specified: neutral wording (“Intervention”)")
+        FEMININE = "feminine", _("Feminine (“Intervenante”)")
+        MASCULINE = "masculine", _("Masculine (“Intervenant”)")
+
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     slug = models.SlugField(
@@ -91,6 +99,14 @@ class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
         related_name="members",
         null=True,
         blank=True,
+    )
+    grammatical_gender = models.CharField(
+        _("grammatical agreement"),
+        max_length=10,
+        choices=GrammaticalGender.choices,
+        blank=True,
+        default=GrammaticalGender.NEUTRAL,
+        help_text=_("How the website words this person's roles at events."),
     )
     bio = RichTextField(_("biography"), blank=True)
     photo = models.ImageField(

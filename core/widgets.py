@@ -1,0 +1,42 @@
+"""Admin widgets of the ground floor: an image field that shows the current picture."""
+
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
+
+THUMBNAIL_WIDTH = 160
+
+
+def smallest_rendition(renditions: dict) -> dict | None:
+    """The smallest JPEG/PNG copy made at save time, with its size shown in the admin: no image is opened."""
+    if not renditions or not renditions.get("fallback") or not renditions.get("width"):
+        return None
+    _width, name = renditions["fallback"][0]
+    return {
+        "url": default_storage.url(name),
+        "width": THUMBNAIL_WIDTH,
+        "height": max(1, round(THUMBNAIL_WIDTH * renditions["height"] / renditions["width"])),
+    }
+
+
+class ThumbnailImageInput(AdminFileWidget):
+    """The current picture as a thumbnail (from ``<field>_renditions`` of the object), then a file chooser
+    to replace it and a box to remove it: Django's writes only the file's stored name."""
+
+    template_name = "core/widgets/thumbnail_image_input.html"
+    initial_text = _("Current image")
+    input_text = _("Replace")
+    clear_checkbox_label = _("Remove the image")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["thumbnail"] = self.thumbnail(value) if self.is_initial(value) else None
+        return context
+
+    @staticmethod
+    def thumbnail(value) -> dict | None:
+        instance, field = getattr(value, "instance", None), getattr(value, "field", None)
+        renditions = getattr(instance, f"{field.name}_renditions", None) if field is not None else None
+        if not isinstance(renditions, dict) or renditions.get("source") != value.name:
+            return None  # none made yet, or those of another picture
+        return smallest_rendition(renditions)
