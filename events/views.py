@@ -3,10 +3,11 @@ from itertools import groupby
 from django import forms
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from core.dates import MAX_YEAR, MIN_YEAR
@@ -14,6 +15,7 @@ from core.seo import absolute, describe, safe_url, share_image_url
 from core.views import ListPageMixin, StaffPreviewMixin
 from events.calendar import google_calendar_url, outlook_calendar_url
 from events.display import event_place
+from events.month import Month, month_events, month_grid, weekdays
 from news.models import Article
 from people.models import Person
 
@@ -82,6 +84,44 @@ class EventListView(ListPageMixin, ListView):
 
 class PastEventListView(EventListView):
     past = True
+
+
+class EventMonthView(TemplateView):
+    """A month of the agenda as a calendar grid: the current month (site's time zone) or the one asked."""
+
+    template_name = "events/event_month.html"
+    cache_query_parameters = ()
+
+    def get(self, request, *args, year=None, month=None, **kwargs):
+        today = timezone.localdate()
+        if year is None:
+            self.month = Month.containing(today)
+        else:
+            self.month = Month.valid(year, month)
+            if self.month is None:
+                raise Http404
+            if request.path != self.month.get_absolute_url():  # 2025/5/ → 2025/05/
+                return HttpResponsePermanentRedirect(self.month.get_absolute_url())
+        self.today = today
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        month = self.month
+        events = month_events(month)
+        weeks = month_grid(month, events, self.today)
+        title = _("Agenda: %(month)s") % {"month": month}
+        return super().get_context_data(
+            month=month,
+            events=events,
+            weeks=weeks,
+            days_with_events=[day for week in weeks for day in week if day.entries],
+            weekdays=weekdays(),
+            is_current=month == Month.containing(self.today),
+            heading=title,
+            page_title=title,
+            canonical_path=month.get_absolute_url(),
+            **kwargs,
+        )
 
 
 class EventDetailView(StaffPreviewMixin, DetailView):

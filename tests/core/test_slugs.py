@@ -110,6 +110,8 @@ FIXED_ADDRESSES = {
     "events": [
         ("/agenda/", "events:event-list", "Agenda"),
         ("/agenda/archives/", "events:past-event-list", "Archives"),
+        ("/agenda/mois/", "events:event-month-current", "Mois"),
+        ("/agenda/mois/2025/05/", "events:event-month", "Mois"),
         ("/agenda/flux.rss", "events:rss", "Flux"),
         ("/agenda/flux.atom", "events:atom", "Flux"),
         ("/agenda/agenda.ics", "events:ics", "Agenda"),
