@@ -8,7 +8,8 @@ The rule fits in three sentences:
   pages come from: a change made anywhere (a worker, a management command, the shell,
   another server) makes every page cached before it unreachable, for every process, at once.
 * A page is never kept past the next instant the site changes by itself: a scheduled
-  article or event going public, an upcoming event ending (``next_scheduled_change()``).
+  article or event going public, an upcoming event ending, the next local midnight (the
+  agenda's month shows today) (``next_scheduled_change()``).
 * A page's key is its address with only the query parameters its view declares
   (``cache_query_parameters``); the view is handed only those, so ``?utm_source=…`` or
   ``?fbclid=…`` neither store another copy nor bypass the cache.
@@ -28,7 +29,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.sites import models as sites
@@ -85,8 +86,14 @@ def next_scheduled_change() -> datetime | None:
     if site is None:
         return timezone.now()  # no site row: keep nothing
     sites.SITE_CACHE.setdefault(site.pk, site)
-    instants = (site.next_article, site.next_event, site.next_end)
+    instants = (site.next_article, site.next_event, site.next_end, next_midnight())
     return min((instant for instant in instants if instant), default=None)
+
+
+def next_midnight() -> datetime:
+    """The next midnight in the site's time zone: the day that pages call "today" changes."""
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    return datetime.combine(tomorrow, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _valid_until(generation: str) -> float:

@@ -3,9 +3,14 @@
 And the old address of a renamed item leads to it only while the item is public.
 """
 
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
+
 from django.test import TestCase
+from django.utils import timezone
 
 from core.publishing import Status
+from pages.cache import next_midnight, next_scheduled_change
 from tests.factories import make_article, make_event, make_person, make_user
 
 
@@ -93,3 +98,21 @@ class OldAddressTests(TestCase):
         self.client.force_login(make_user(group="Communication"))
         self.assertRedirects(self.client.get("/actualites/les-terrils/"), "/actualites/terrils-patrimoine/",
                              status_code=301)
+
+
+
+class MidnightTests(TestCase):
+    """The agenda's month marks today: no page is kept past the next local midnight."""
+
+    def test_with_nothing_scheduled_pages_are_kept_until_midnight_in_paris(self):
+        instant = next_scheduled_change().astimezone(ZoneInfo("Europe/Paris"))
+        self.assertEqual(instant.time(), time(0, 0))
+        self.assertEqual(instant.date(), timezone.localdate() + timedelta(days=1))
+        self.assertTrue(timezone.now() < instant <= timezone.now() + timedelta(hours=25))
+
+    def test_a_scheduled_article_before_midnight_comes_first(self):
+        soon = timezone.now() + timedelta(seconds=30)
+        if soon >= next_midnight():
+            self.skipTest("run within 30 s of midnight")
+        make_article(title="Bientôt en ligne", published_at=soon)
+        self.assertEqual(next_scheduled_change(), soon)
