@@ -1,5 +1,5 @@
-"""The site's search page: news, the agenda and the people directory, only what is public,
-never an e-mail or a phone.
+"""The site's search page: news, the agenda, the people directory and the site's own pages,
+only what is public, never an e-mail or a phone.
 
 Each model declares what is searchable and with what weight (``site_search``, a
 ``core.search.SearchFields``); this page says which models are searched, under which label,
@@ -22,6 +22,8 @@ from core.search import RelatedMatch, SearchFields, match
 from events.models import Event, Participation, Speaker
 from news.models import Article
 from people.models import Organisation, Person
+
+from .models import SitePage
 
 MAX_QUERY_LENGTH = 200
 PREVIEW_LENGTH = 5
@@ -97,6 +99,12 @@ SOURCES = {
         public=lambda: Person.objects.public().select_related("organisation"),
         ordering=("last_name", "first_name", "pk"),
         related=_member_of_matching_organisation,
+    ),
+    "pages": Source(
+        key="pages",
+        label=pgettext_lazy("search results kind", "Practical information"),
+        public=lambda: SitePage.objects.published(),
+        ordering=("title", "pk"),
     ),
 }
 
