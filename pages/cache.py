@@ -8,7 +8,7 @@ The rule fits in three sentences:
   pages come from: a change made anywhere (a worker, a management command, the shell,
   another server) makes every page cached before it unreachable, for every process, at once.
 * A page is never kept past the next instant the site changes by itself: a scheduled
-  article or event going public, an upcoming event ending, the next local midnight (the
+  article, event or site page going public, an upcoming event ending, the next local midnight (the
   agenda's month shows today) (``next_scheduled_change()``).
 * A page's key is its address with only the query parameters its view declares
   (``cache_query_parameters``); the view is handed only those, so ``?utm_source=…`` or
@@ -45,6 +45,7 @@ from django.utils.translation import get_language_from_request
 from core.generation import current_generation
 from events.models import Event
 from news.models import Article
+from pages.models import SitePage
 
 
 def _redis_errors() -> tuple:
@@ -68,7 +69,7 @@ def now() -> float:
 def next_scheduled_change() -> datetime | None:
     """The next instant public lists change by themselves, in one query.
 
-    The three subqueries hang on the current site's row, which also warms Django's site
+    The subqueries hang on the current site's row, which also warms Django's site
     cache: the feeds and sitemaps rendered next need no query of their own for it.
     """
     def first(queryset, field):
@@ -79,6 +80,7 @@ def next_scheduled_change() -> datetime | None:
         .annotate(
             next_article=first(Article.objects.scheduled(), "published_at"),
             next_event=first(Event.objects.scheduled(), "published_at"),
+            next_page=first(SitePage.objects.scheduled(), "published_at"),
             next_end=first(Event.objects.published().filter(end__gte=timezone.now()), "end"),
         )
         .first()
@@ -86,7 +88,7 @@ def next_scheduled_change() -> datetime | None:
     if site is None:
         return timezone.now()  # no site row: keep nothing
     sites.SITE_CACHE.setdefault(site.pk, site)
-    instants = (site.next_article, site.next_event, site.next_end, next_midnight())
+    instants = (site.next_article, site.next_event, site.next_page, site.next_end, next_midnight())
     return min((instant for instant in instants if instant), default=None)
 
 

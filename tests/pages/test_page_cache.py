@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.publishing import Status
 from pages.cache import next_midnight, next_scheduled_change
+from pages.models import SitePage
 from tests.factories import make_article, make_event, make_person, make_user
 
 
@@ -115,4 +116,11 @@ class MidnightTests(TestCase):
         if soon >= next_midnight():
             self.skipTest("run within 30 s of midnight")
         make_article(title="Bientôt en ligne", published_at=soon)
+        self.assertEqual(next_scheduled_change(), soon)
+
+    def test_a_scheduled_site_page_counts_too(self):
+        soon = timezone.now() + timedelta(seconds=30)
+        if soon >= next_midnight():
+            self.skipTest("run within 30 s of midnight")
+        SitePage.objects.create(title="Nouvelle page", slug="nouvelle-page", status=Status.PUBLISHED, published_at=soon)
         self.assertEqual(next_scheduled_change(), soon)
