@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "pages.context_processors.menus",
             ],
         },
     },
@@ -159,6 +160,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 MAX_IMAGE_UPLOAD_BYTES = 15 * 1024 * 1024
+# Documents of the media library (PDF, office files): larger ones are refused.
+MAX_DOCUMENT_UPLOAD_BYTES = int(os.environ.get("MAX_DOCUMENT_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 # Pictures with more pixels are refused from their header: decoding costs 4 bytes a pixel.
 MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", str(40_000_000)))
 
@@ -282,7 +285,7 @@ PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(8 * 10
 CONTENT_APPS = ["library", "news", "events", "people", "pages", "taggit", "redirects", "sites"]
 CONTENT_EXCLUDED_MODELS = ["events.ParticipantExport"]  # the export audit is not public
 # Paths never cached (besides the admin, static and media files).
-PAGE_CACHE_EXEMPT = ["/bench/", "/robots.txt", "/favicon.ico"]
+PAGE_CACHE_EXEMPT = ["/bench/", "/robots.txt", "/favicon.ico", "/documents/"]  # files: FileResponse
 # A trivial view at /bench/ping, for the load benchmark's ceiling (bench/load.py).
 BENCH_PING = env_bool("BENCH_PING", False)
 

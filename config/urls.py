@@ -11,7 +11,7 @@ from news.sitemaps import ArticleSitemap
 from pages.favicon import FaviconView
 from pages.robots import RobotsView
 from pages.search import SearchView
-from pages.sitemaps import StaticSitemap
+from pages.sitemaps import SitePageSitemap, StaticSitemap
 from pages.tags import TagDetailView
 from people.sitemaps import PersonSitemap
 
@@ -24,13 +24,16 @@ SITEMAPS = {
     "actualites": ArticleSitemap,
     "agenda": EventSitemap,
     "personnes": PersonSitemap,
+    "informations": SitePageSitemap,
 }
 
 urlpatterns = [
+    path(f"{settings.ADMIN_URL}library/editor/", include("library.editor")),  # the rich-text editor's look-ups
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("news.urls")),
     path("agenda/", include("events.urls")),
     path("personnes/", include("people.urls")),
+    path("documents/", include("library.urls")),
     path("etiquettes/<uslug:slug>/", TagDetailView.as_view(), name="tag-detail"),
     path("recherche/", SearchView.as_view(), name="search"),
     path(
@@ -56,3 +59,6 @@ if settings.DEBUG:
 
 if settings.BENCH_PING:
     urlpatterns.append(path("bench/ping", site_views.bench_ping, name="bench-ping"))
+
+# The site's own pages at /<slug>/ and the site map, last: no other address is shadowed.
+urlpatterns.append(path("", include("pages.urls")))

@@ -27,6 +27,7 @@ from core.richtext import RichTextField, sanitize_html
 from core.text import slugify_fr
 from events.models import Event, Participation, ProgrammeItem, whole_days
 from news.models import Article
+from pages.models import SitePage
 from people.models import Organisation, Person
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -126,6 +127,7 @@ PEOPLE = [
         "slug": "catherine-bertram",
         "first_name": "Catherine",
         "last_name": "Bertram",
+        "grammatical_gender": "feminine",
         "job_title": "directrice",
         "organisation": "mission-bassin-minier",
         "is_public": True,
@@ -540,9 +542,10 @@ class DemoLoader:
             self._programme_item(event, title, kind, start, end, speakers)
         for event, person, role, status, talk_title, notes in PARTICIPATIONS:
             self._participation(event, person, role, status, talk_title, notes)
-        self._article(SEED_ARTICLE)
+        self._article(with_library(SEED_ARTICLE, congress=self.events[CONGRESS], report=self.report))
         for data in self._demo_articles():
             self._article(data)
+        load_site_pages(self.report)
         return self.report
 
     # Each method below finds its object by a natural key and writes only what differs.
@@ -747,3 +750,305 @@ def merge(*outcomes: str) -> str:
     if CREATED in outcomes:
         return CREATED
     return UPDATED if UPDATED in outcomes else UNCHANGED
+
+
+# --- Media library: a picture in the seed article's text, the congress programme as a PDF -----------
+
+LIBRARY_PICTURE = {
+    "title": "Thetford Mines : ancien site minier (démonstration)",
+    "alt": fr("Illustration abstraite : un ancien site minier sous un ciel d’été"),
+    "caption": fr("Les anciens sites miniers Bell et King Beaver, au cœur du Plan directeur urbain."),
+    "credit": DEMO_CREDIT,
+    "focal_x": 0.3,
+    "focal_y": 0.6,
+}
+LIBRARY_PROGRAMME = "Programme du congrès"
+
+
+def with_library(data: dict, *, congress: Event, report: DemoReport) -> dict:
+    """The library's demo items, made once; ``data`` (the seed article) with the picture in its text."""
+    from events.models import EventDocument
+    from library.models import Document, Picture
+
+    picture = Picture.objects.filter(title=LIBRARY_PICTURE["title"]).first()
+    outcome = UNCHANGED
+    if picture is None:
+        image = ContentFile(placeholder_picture("library-thetford"), name="site.jpg")
+        picture, outcome = Picture(**LIBRARY_PICTURE, file=image), CREATED
+        picture.full_clean()
+        picture.save()
+    report.record("library", outcome)
+
+    document = Document.objects.filter(title=LIBRARY_PROGRAMME).first()
+    outcome = UNCHANGED
+    if document is None:
+        document, outcome = Document(title=LIBRARY_PROGRAMME, file=ContentFile(programme_pdf(), name="p.pdf")), CREATED
+        document.full_clean()
+        document.save()
+    report.record("library", outcome)
+    _attachment, outcome = sync(EventDocument, key={"event": congress, "document": document}, values={"position": 0})
+    report.record("library", outcome)
+
+    paragraphs = data["body"].split("</p>", 2)  # the picture after the second paragraph, on the right
+    figure = f'<figure data-picture="{picture.pk}" data-align="right"></figure>'
+    return {**data, "body": "</p>".join(paragraphs[:2]) + "</p>" + figure + paragraphs[2]}
+
+
+def programme_pdf() -> bytes:
+    """A one-page PDF, valid and tiny, titled and with the two days of the congress."""
+    lines = ["Programme du congrès", "Thetford Mines (Québec), 7 et 8 mai 2025", "Document de démonstration"]
+    text = "BT /F1 20 Tf 72 760 Td 26 TL " + " ".join(
+        "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '" for line in lines
+    ) + " ET"
+    stream = text.encode("cp1252")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Title (Programme du congr\\350s) >>",
+    ]
+    pdf, offsets = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    pdf += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 6 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(pdf)
+
+
+# --- The site's own pages: legal notice, accessibility, privacy, about, contact -----------
+
+TO_COMPLETE = fr(
+    "<p><strong>À compléter :</strong> cette page est un modèle de démonstration. Les passages entre "
+    "crochets sont à remplacer par les informations exactes avant la mise en ligne.</p>"
+)
+
+SITE_PAGES = [
+    {
+        "slug": "mentions-legales",
+        "title": "Mentions légales",
+        "summary": "Éditeur, directeur de la publication, hébergeur et conditions de réutilisation du site "
+                   "(à compléter).",
+        "menu": "footer",
+        "position": 10,
+        "body": """
+<h2>Éditeur du site</h2>
+<p>Mission Bassin Minier Nord–Pas de Calais, association régie par la loi du 1er juillet 1901.<br>
+Siège : [adresse postale à compléter], Oignies (Pas-de-Calais).<br>
+Numéro SIRET : [à compléter].<br>
+Téléphone : [à compléter] – courriel : [adresse électronique à compléter].</p>
+<h2>Directeur ou directrice de la publication</h2>
+<p>[Prénom Nom, fonction – à compléter].</p>
+<h2>Hébergement</h2>
+<p>[Raison sociale de l’hébergeur, adresse postale et téléphone – à compléter].</p>
+<h2>Propriété intellectuelle</h2>
+<p>Les textes, photographies, illustrations et logos publiés sur ce site sont la propriété de la Mission
+Bassin Minier ou de leurs auteurs. Sauf mention contraire, les textes peuvent être réutilisés en citant la
+source et la date de mise à jour [licence à confirmer, par exemple la Licence Ouverte d’Etalab 2.0].
+Les photographies ne peuvent être reproduites sans l’accord de leurs auteurs.</p>
+<h2>Crédits</h2>
+<ul>
+<li>Photographies : l’auteur est indiqué sous chaque image.</li>
+<li>Les images légendées « Illustration de démonstration » sont des visuels provisoires.</li>
+<li>Conception et réalisation du site : [à compléter].</li>
+</ul>
+<h2>Liens vers d’autres sites</h2>
+<p>La Mission Bassin Minier n’est pas responsable du contenu des sites vers lesquels ce site renvoie.</p>
+<h2>Données personnelles et accessibilité</h2>
+<p>Voir la page <a href="/donnees-personnelles/">Données personnelles</a> et la
+<a href="/accessibilite/">déclaration d’accessibilité</a>.</p>
+""",
+    },
+    {
+        "slug": "accessibilite",
+        "title": "Déclaration d’accessibilité",
+        "menu_title": "Accessibilité : non conforme",
+        "summary": "État de conformité du site au RGAA 4.1, contenus non accessibles et moyens de signaler un "
+                   "problème (à compléter).",
+        "menu": "footer",
+        "position": 20,
+        "body": """
+<p>La Mission Bassin Minier s’engage à rendre ses sites internet accessibles conformément à l’article 47
+de la loi n°\u00a02005-102 du 11 février 2005.</p>
+<p>Cette déclaration d’accessibilité s’applique au site public [adresse du site à compléter] et à
+l’interface d’administration utilisée par les équipes pour publier les actualités, l’agenda et l’annuaire.</p>
+<h2>État de conformité</h2>
+<p>Le site est <strong>non conforme</strong> avec le référentiel général d’amélioration de l’accessibilité
+(RGAA), version 4.1 : aucun audit de conformité n’a encore été réalisé.</p>
+<p>[Après l’audit, à remplacer par : « Le site est partiellement conforme avec le RGAA 4.1, en raison des
+non-conformités énumérées ci-dessous. »]</p>
+<h2>Résultats des tests</h2>
+<p>L’audit de conformité réalisé par [organisme à compléter] le [date à compléter] révèle que
+[XX] % des critères du RGAA 4.1 sont respectés.</p>
+<h2>Contenus non accessibles</h2>
+<h3>Non-conformités</h3>
+<p>[Liste des critères non respectés et des contenus concernés, à compléter après l’audit].</p>
+<h3>Dérogations pour charge disproportionnée</h3>
+<p>[À compléter, ou « Aucune »].</p>
+<h3>Contenus non soumis à l’obligation d’accessibilité</h3>
+<ul>
+<li>Documents bureautiques publiés avant le 23 septembre 2018 ;</li>
+<li>contenus de tiers qui ne sont ni financés ni développés par la Mission Bassin Minier.</li>
+</ul>
+<h2>Établissement de cette déclaration</h2>
+<p>Cette déclaration a été établie le [date à compléter].</p>
+<h3>Technologies utilisées</h3>
+<ul><li>HTML5</li><li>CSS</li><li>JavaScript (interface d’administration)</li></ul>
+<h3>Environnement de test</h3>
+<p>[Combinaisons de navigateurs et de technologies d’assistance utilisées pour l’audit, à compléter].</p>
+<h3>Outils utilisés pour vérifier l’accessibilité</h3>
+<p>Les pages sont vérifiées automatiquement à chaque modification du site (axe-core, contrastes, titres,
+étiquettes des champs) [outils de l’audit à compléter].</p>
+<h3>Pages du site ayant fait l’objet de la vérification de conformité</h3>
+<ul>
+<li>Accueil, actualités, une actualité ;</li>
+<li>agenda, un événement, annuaire des personnes ;</li>
+<li>recherche, plan du site, mentions légales, cette déclaration ;</li>
+<li>interface d’administration : connexion, liste et formulaire d’une actualité.</li>
+</ul>
+<h2>Retour d’information et contact</h2>
+<p>Si vous n’arrivez pas à accéder à un contenu ou à un service, vous pouvez nous contacter pour être
+orienté vers une alternative accessible ou obtenir le contenu sous une autre forme :</p>
+<ul>
+<li>par courriel : [adresse électronique à compléter] ;</li>
+<li>par courrier : Mission Bassin Minier, [adresse postale à compléter] ;</li>
+<li>depuis la page <a href="/contact/">Contact</a>.</li>
+</ul>
+<h2>Voies de recours</h2>
+<p>Si vous avez signalé un défaut d’accessibilité qui vous empêche d’accéder à un contenu ou à un service
+du site, et que vous n’avez pas obtenu de réponse satisfaisante, vous pouvez :</p>
+<ul>
+<li>écrire un message au <a href="https://formulaire.defenseurdesdroits.fr/">Défenseur des droits</a> ;</li>
+<li>contacter <a href="https://www.defenseurdesdroits.fr/saisir/delegues">le délégué du Défenseur des droits
+dans votre région</a> ;</li>
+<li>envoyer un courrier par la poste (gratuit, ne pas mettre de timbre) : Défenseur des droits,
+Libre réponse 71120, 75342 Paris CEDEX 07.</li>
+</ul>
+""",
+    },
+    {
+        "slug": "donnees-personnelles",
+        "title": "Données personnelles",
+        "summary": "Quelles données personnelles la Mission Bassin Minier traite, pourquoi, combien de temps, et "
+                   "comment exercer vos droits (à compléter).",
+        "menu": "footer",
+        "position": 30,
+        "body": """
+<h2>Responsable de traitement</h2>
+<p>Mission Bassin Minier Nord–Pas de Calais, [adresse postale à compléter], représentée par
+[Prénom Nom, fonction – à compléter].</p>
+<h2>Données traitées et finalités</h2>
+<ul>
+<li><strong>Participants aux événements</strong> : nom, prénom, organisation, fonction et coordonnées,
+pour organiser les congrès, conférences et visites et en informer les participants ;</li>
+<li><strong>annuaire des intervenants</strong> : nom, fonction, organisation, photographie et biographie
+des personnes qui ont accepté d’y figurer ;</li>
+<li><strong>comptes de l’interface d’administration</strong> : identifiant, adresse électronique et
+journal des tentatives de connexion (dont l’adresse IP), pour la sécurité du site.</li>
+</ul>
+<p>Le site ne dépose aucun cookie de mesure d’audience ni de publicité. Un cookie de session n’est déposé
+que pour les personnes qui se connectent à l’interface d’administration [à vérifier avant publication].</p>
+<h2>Bases légales</h2>
+<ul>
+<li>Participants : [intérêt légitime ou mission d’intérêt public – à confirmer] ;</li>
+<li>annuaire public : consentement de la personne, qu’elle peut retirer à tout moment ;</li>
+<li>comptes d’administration : intérêt légitime (sécurité du site).</li>
+</ul>
+<h2>Durées de conservation</h2>
+<ul>
+<li>Participants : [3 ans après le dernier événement – à confirmer] ;</li>
+<li>annuaire public : jusqu’au retrait du consentement ;</li>
+<li>journal des connexions : [durée à confirmer].</li>
+</ul>
+<h2>Destinataires</h2>
+<p>Les équipes habilitées de la Mission Bassin Minier, l’hébergeur du site en tant que sous-traitant et,
+pour un événement organisé en commun, les partenaires co-organisateurs [à compléter]. [Transferts hors de
+l’Union européenne, par exemple vers le Canada pour un congrès au Québec : à compléter.]</p>
+<h2>Vos droits</h2>
+<p>Vous disposez d’un droit d’accès, de rectification, d’effacement, de limitation et d’opposition, d’un
+droit à la portabilité de vos données et du droit de définir des directives sur leur sort après votre
+décès. Pour les exercer, écrivez au délégué à la protection des données ; une réponse vous sera apportée
+dans un délai d’un mois.</p>
+<h2>Délégué à la protection des données</h2>
+<p>Par courriel : [adresse électronique à compléter] ; par courrier : Délégué à la protection des données,
+Mission Bassin Minier, [adresse postale à compléter].</p>
+<h2>Réclamation auprès de la CNIL</h2>
+<p>Si vous estimez, après nous avoir contactés, que vos droits ne sont pas respectés, vous pouvez adresser
+une réclamation à la <a href="https://www.cnil.fr/fr/plaintes">Commission nationale de l’informatique et
+des libertés (CNIL)</a>.</p>
+""",
+    },
+    {
+        "slug": "a-propos",
+        "title": "À propos de la Mission Bassin Minier",
+        "menu_title": "À propos",
+        "summary": "La Mission Bassin Minier accompagne le renouveau du Bassin minier du Nord–Pas de Calais "
+                   "(à compléter).",
+        "menu": "header",
+        "position": 10,
+        "body": """
+<p>La Mission Bassin Minier Nord–Pas de Calais accompagne les collectivités et leurs partenaires dans le
+renouveau du territoire minier, inscrit au patrimoine mondial de l’Unesco depuis 2012.</p>
+<h2>Nos missions</h2>
+<ul>
+<li>Accompagner la rénovation des cités minières et la requalification des friches ;</li>
+<li>préserver et faire connaître le patrimoine minier ;</li>
+<li>faire se rencontrer les territoires miniers de France et d’ailleurs.</li>
+</ul>
+<p>[Présentation détaillée, date de création et chiffres clés – à compléter].</p>
+<h2>Gouvernance</h2>
+<p>[Composition du conseil d’administration et de l’équipe – à compléter].</p>
+<h2>Partenaires</h2>
+<p>[Financeurs et partenaires – à compléter].</p>
+<h2>Ce site</h2>
+<p>Vous y trouverez les <a href="/actualites/">actualités</a> de la Mission, l’<a href="/agenda/">agenda</a>
+de ses événements et l’<a href="/personnes/">annuaire</a> des personnes qui y interviennent.</p>
+""",
+    },
+    {
+        "slug": "contact",
+        "title": "Contact",
+        "summary": "Écrire à la Mission Bassin Minier, la joindre par téléphone ou par courrier (à compléter).",
+        "menu": "footer",
+        "position": 40,
+        "body": """
+<h2>Nous écrire</h2>
+<p>Par courriel : [adresse électronique à compléter].</p>
+<h2>Nous appeler</h2>
+<p>[Numéro de téléphone et horaires – à compléter].</p>
+<h2>Par courrier</h2>
+<p>Mission Bassin Minier Nord–Pas de Calais<br>[Adresse postale à compléter]<br>Oignies (Pas-de-Calais)</p>
+<h2>Presse</h2>
+<p>[Contact presse – à compléter].</p>
+<h2>Signaler un problème d’accessibilité</h2>
+<p>Un contenu ou un service du site vous est inaccessible ? Écrivez-nous à l’adresse ci-dessus ; la
+<a href="/accessibilite/">déclaration d’accessibilité</a> indique aussi les voies de recours.</p>
+<h2>Vos données personnelles</h2>
+<p>Pour exercer vos droits, voir la page <a href="/donnees-personnelles/">Données personnelles</a>.</p>
+""",
+    },
+]
+SITE_PAGES_PUBLISHED_AT = at(2025, 1, 6, 9)
+
+
+def load_site_pages(report: DemoReport) -> None:
+    """The five pages every French public body's site needs, published, each marked as to be completed."""
+    for data in SITE_PAGES:
+        data = dict(data)
+        slug = data.pop("slug")
+        values = {
+            **data,
+            "title": fr(data["title"]),
+            "menu_title": fr(data.get("menu_title", "")),
+            "summary": fr(data["summary"]),
+            "body": TO_COMPLETE + fr(" ".join(data["body"].split())),
+            "status": Status.PUBLISHED,
+            "published_at": SITE_PAGES_PUBLISHED_AT,
+        }
+        _page, outcome = sync(SitePage, key={"slug": slug}, values=values)
+        report.record("site pages", outcome)

@@ -20,11 +20,18 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from core.admin import PlainThroughAdminMixin, PreloadedAutocompleteInlineMixin, PublishingAdminMixin, thumbnail
+from core.admin import (
+    PlainThroughAdminMixin,
+    PreloadedAutocompleteInlineMixin,
+    PreloadedRelationsForm,
+    PublishingAdminMixin,
+    thumbnail,
+)
 from core.admin_input import EditorInputMixin
 from core.dates import french_date, french_time
 from core.paginators import EstimatedCountPaginator
 from events.display import event_dates, event_times
+from library.admin import attachments_inline
 
 from .exporters import ParticipantExporter, recorded, start_record
 from .forms import EventAdminForm, ProgrammeItemForm, zone_named
@@ -39,17 +46,54 @@ class ProgrammeItemInline(EditorInputMixin, PlainThroughAdminMixin, admin.Stacke
     fields = [("title", "kind"), ("start", "end"), "place", "speakers", "description"]
 
 
+class ContributorForm(PreloadedRelationsForm):
+    def clean_person(self):
+        """Someone already on the event's list in a role this inline does not show (an attendee) is
+        told where that row is, instead of a database error: the formset compares only its own rows."""
+        person = self.cleaned_data.get("person")
+        event_id = self.instance.event_id
+        if person is None or not event_id or "person" not in self.changed_data:
+            return person
+        elsewhere = (
+            Participation.objects.filter(event_id=event_id, person=person)
+            .exclude(pk=self.instance.pk)
+            .exclude(role__in=Participation.CONTRIBUTING_ROLES)
+            .first()
+        )
+        if elsewhere is not None:
+            raise forms.ValidationError(
+                _(
+                    "%(person)s already takes part in this event (%(role)s): change their role on the list "
+                    "of participants (the “see and edit the full list” link above)."
+                ),
+                code="unique",
+                params={"person": person, "role": elsewhere.get_role_display().lower()},
+            )
+        return person
+
+
 class ParticipationInline(PreloadedAutocompleteInlineMixin, EditorInputMixin, admin.TabularInline):
     """Those who take the floor or organise; attendees and delegates, who may number
     hundreds, are managed on the participation list the event page links to."""
 
     model = Participation
+    form = ContributorForm
     extra = 1
     autocomplete_fields = ["person", "organisation"]
     fields = ["person", "role", "talk_title", "organisation", "status", "notes"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
     verbose_name = _("speaker or organiser")
     verbose_name_plural = _("speakers and organisers")
+
+    def row_name(self, obj):
+        return str(obj.person)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # Only the roles this inline lists: a row saved as an attendee would vanish from it.
+        if db_field.name == "role":
+            kwargs["choices"] = [(role.value, role.label) for role in Participation.CONTRIBUTING_ROLES]
+            kwargs["initial"] = Participation.Role.SPEAKER
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
@@ -79,7 +123,7 @@ class EventAdmin(PublishingAdminMixin, EditorInputMixin, PlainThroughAdminMixin,
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organisers"]
-    inlines = [ProgrammeItemInline, ParticipationInline]
+    inlines = [ProgrammeItemInline, ParticipationInline, attachments_inline(Event)]
     readonly_fields = ["participants"]
     actions = [*PublishingAdminMixin.actions, "export_participants"]
     save_on_top = True
@@ -198,8 +242,19 @@ class ParticipationAdmin(EditorInputMixin, admin.ModelAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
 
+    def row_name(self, obj):
+        """ "Rôle de Catherine Bertram": the list's editable columns say whose row they are in."""
+        return str(obj.person)
+
     def has_export_permission(self, request):
         return request.user.has_perm("events.export_participants")
+
+    def get_list_display(self, request):
+        """The list of one event's participants (where the event page leads) does not repeat its title."""
+        list_display = super().get_list_display(request)
+        if "event__id__exact" in request.GET:
+            return [name for name in list_display if name != "event"]
+        return list_display
 
     def get_search_results(self, request, queryset, search_term):
         """The admin's search over ``search_fields``, word by word, through indexes at any size."""

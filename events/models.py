@@ -17,6 +17,7 @@ from core.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
 from core.richtext import RichTextField
 from core.search import SearchFields
 from core.slugs import SLUG_HELP, unique_slug, validate_slug_address
+from library.models import Attachment
 from people.models import Organisation, Person
 
 TIME_ZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
@@ -161,6 +162,16 @@ def whole_days(start: datetime, end: datetime, zone: zoneinfo.ZoneInfo) -> tuple
     """From the first day's midnight to the last instant of the last day, in the event's zone."""
     first = datetime.combine(start.astimezone(zone).date(), time.min, tzinfo=zone)
     return first, datetime.combine(end.astimezone(zone).date(), time.max, tzinfo=zone)
+
+
+class EventDocument(Attachment):
+    """A document attached to an event: its programme, slides, proceedings (listed on its page, in order)."""
+
+    attached_to = "event"
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="attachments")
+
+    class Meta(Attachment.Meta):
+        constraints = [models.UniqueConstraint(fields=["event", "document"], name="events_one_attachment_per_document")]
 
 
 class ProgrammeItem(models.Model):

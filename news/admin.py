@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import PublishingAdminMixin, thumbnail
 from core.admin_input import EditorInputMixin
 from core.paginators import EstimatedCountPaginator
+from library.admin import attachments_inline
 
 from .models import Article
 
@@ -41,6 +42,7 @@ class ArticleAdmin(PublishingAdminMixin, EditorInputMixin, admin.ModelAdmin):
     search_fields = ["title", "standfirst"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["related_events", "related_people"]
+    inlines = [attachments_inline(Article)]
     readonly_fields = ["author", "created", "updated"]
     save_on_top = True
     paginator = EstimatedCountPaginator

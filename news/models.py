@@ -12,6 +12,7 @@ from core.richtext import RichTextField
 from core.search import SearchFields
 from core.slugs import SLUG_HELP, unique_slug, validate_slug_address
 from events.models import Event
+from library.models import Attachment
 from people.models import Person
 
 # What the site search reads, and with what weight (core/search.py).
@@ -84,3 +85,15 @@ class Article(SlugHistoryMixin, Illustrated, Publishable):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
         super().save(*args, **kwargs)
+
+
+class ArticleDocument(Attachment):
+    """A document attached to an article (listed under its text, in order)."""
+
+    attached_to = "article"
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="attachments"
+    )
+
+    class Meta(Attachment.Meta):
+        constraints = [models.UniqueConstraint(fields=["article", "document"], name="news_one_attachment_per_document")]

@@ -14,6 +14,7 @@ from PIL import Image
 from core.publishing import Status
 from events.models import Event, Participation, ProgrammeItem
 from news.models import Article
+from pages.models import SitePage
 from people.models import Organisation, Person
 
 _counter = itertools.count(1)
@@ -112,6 +113,19 @@ def make_article(**overrides) -> Article:
     return Article.objects.create(**fields)
 
 
+def make_site_page(**overrides) -> SitePage:
+    n = _n()
+    fields = {
+        "title": f"Page {n}",
+        "summary": "Une page du site.",
+        "body": "<p>Le texte de la page.</p>",
+        "status": Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(hours=n),
+    }
+    fields.update(overrides)
+    return SitePage.objects.create(**fields)
+
+
 def make_user(*, group: str | None = None, **overrides) -> User:
     n = _n()
     fields = {"username": f"user{n}", "email": f"user{n}@example.org", "is_staff": True}
@@ -127,7 +141,10 @@ def communication_group() -> Group:
     """The group a migration made; transactional tests (the browser's) flush it: made again the same way."""
     migration = importlib.import_module("people.migrations.0002_communication_group")
     group, _ = Group.objects.get_or_create(name=migration.GROUP)
-    wanted = [*migration.codenames(), ("events", "view_participantexport")]
+    library = importlib.import_module("events.migrations.0010_communication_uses_library")
+    wanted = [*migration.codenames(), ("events", "view_participantexport"), *library.CODENAMES]
+    site_pages = importlib.import_module("pages.migrations.0002_communication_edits_pages")
+    wanted += [("pages", codename) for codename in site_pages.CODENAMES]
     group.permissions.set(
         [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in wanted]
     )
@@ -150,3 +167,55 @@ def uploaded_image(name: str = "photo.jpg", **kwargs) -> SimpleUploadedFile:
 
 def local(year, month, day, hour=0, minute=0, tz="Europe/Paris") -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(tz))
+
+
+# The media library (library/)
+
+
+def pdf_bytes(size: int = 0) -> bytes:
+    """A small valid PDF (the demo's programme), padded with a comment to about ``size`` bytes."""
+    from demo.content import programme_pdf
+
+    data = programme_pdf()
+    return data + b"%" + b"x" * max(0, size - len(data) - 2) + b"\n" if size > len(data) else data
+
+
+def zip_bytes(parts: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def docx_bytes(macros: bool = False) -> bytes:
+    parts = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}
+    if macros:
+        parts["word/vbaProject.bin"] = b"\x00" * 16
+    return zip_bytes(parts)
+
+
+def make_picture(**overrides):
+    from library.models import Picture
+
+    n = _n()
+    fields = {"title": f"Image {n}", "alt": f"Un chevalement, vue {n}", "file": uploaded_image(f"image{n}.jpg")}
+    fields.update(overrides)
+    picture = Picture(**fields)
+    picture.full_clean()
+    picture.save()
+    return picture
+
+
+def make_document(content: bytes | None = None, name: str = "programme.pdf", **overrides):
+    from library.models import Document
+
+    n = _n()
+    fields = {"title": f"Document {n}", "file": SimpleUploadedFile(name, pdf_bytes() if content is None else content)}
+    fields.update(overrides)
+    document = Document(**fields)
+    document.full_clean()
+    document.save()
+    return document

@@ -127,7 +127,7 @@ def test_a_communications_officer_works_in_the_admin_without_a_violation(guarded
     guarded.keyboard.type("en gras")
     expect(editor.locator("strong")).to_have_text("en gras")
     guarded.keyboard.press("Shift+Home")
-    guarded.locator(".prose-menubar__button[title='insert link']").first.click()
+    guarded.locator(".prose-menubar__button[title='Lien']").first.click()
     dialog = guarded.locator(".prose-editor-dialog")
     expect(dialog).to_be_visible()
     dialog.locator("input").first.fill("https://www.missionbassinminier.fr/")

@@ -95,7 +95,7 @@ def test_visitor_walks_from_home_to_a_tag(site, screenshot, congress):
 
     site.get_by_role("link", name=congress["article"].title).first.click()
     expect(site.locator("h1")).to_have_text(congress["article"].title)
-    expect(site.locator(".article__date time")).to_contain_text(re.compile(r"\d+(er)? \w+ \d{4}"))
+    expect(site.locator(".article__date time")).to_contain_text(re.compile(r"\d+(er)? [^\s\d]+ \d{4}"))
     image = site.locator(".article__figure img")
     expect(image).to_have_attribute("alt", "Les participants du congrès dans la salle plénière")
     assert site.evaluate("el => el.complete && el.naturalWidth > 0", image.element_handle())

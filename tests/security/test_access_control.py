@@ -18,11 +18,14 @@ from core.publishing import Status
 from events.models import ParticipantExport, Participation
 from tests.factories import (
     make_article,
+    make_document,
     make_event,
     make_organisation,
     make_participation,
     make_person,
+    make_picture,
     make_programme_item,
+    make_site_page,
     make_user,
 )
 
@@ -39,6 +42,10 @@ COMMUNICATION = {
     "people.organisation": {"changelist", "add", "change", "history"},
     "people.person": {"changelist", "add", "change", "history"},
     "taggit.tag": {"changelist", "add", "change", "history"},
+    # events/migrations/0010_communication_uses_library.py
+    "library.picture": {"changelist", "add", "change", "delete", "history"},
+    "library.document": {"changelist", "add", "change", "delete", "history"},
+    "pages.sitepage": {"changelist", "add", "change", "history"},  # pages/migrations/0002
     "auth.user": set(),
     "auth.group": set(),
     "sites.site": set(),
@@ -86,6 +93,9 @@ class AdminAccessTests(TestCase):
             "people.organisation": person.organisation,
             "people.person": person,
             "taggit.tag": Tag.objects.create(name="friches"),
+            "library.picture": make_picture(),
+            "library.document": make_document(),
+            "pages.sitepage": make_site_page(),
             "auth.user": cls.users["staff"],
             "auth.group": Group.objects.get(name="Communication"),
             "sites.site": Site.objects.get_current(),
