@@ -5,7 +5,6 @@ The admin site itself (titles, "view on site") is core.admin_site.AdminSite.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import models, transaction
@@ -17,7 +16,12 @@ from django.utils.translation import ngettext
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag, TaggedItem
 
-from core.admin_input import EditorInputMixin, KeyChoiceField, KeysOnlyAutocompleteSelect
+from core.admin_input import (
+    EditorInputMixin,
+    KeyChoiceField,
+    KeysOnlyAutocompleteSelect,
+    KeysOnlyAutocompleteSelectMultiple,
+)
 from core.publishing import Status
 
 
@@ -229,7 +233,7 @@ class PlainThroughAdminMixin:
             return super().formfield_for_manytomany(db_field, request, **kwargs)
         using = kwargs.get("using")
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = AutocompleteSelectMultiple(db_field, self.admin_site, using=using)
+            kwargs["widget"] = KeysOnlyAutocompleteSelectMultiple(db_field, self.admin_site, using=using)
         if "queryset" not in kwargs and (queryset := self.get_field_queryset(using, db_field, request)) is not None:
             kwargs["queryset"] = queryset
         return db_field.formfield(**kwargs)

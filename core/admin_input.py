@@ -12,9 +12,11 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
-from django.utils.text import smart_split, unescape_string_literal
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.utils import pretty_name
+from django.utils.text import format_lazy, smart_split, unescape_string_literal
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from taggit.forms import TagField, TagWidget
 from taggit.managers import TaggableManager
 from taggit.models import Tag
@@ -60,11 +62,21 @@ class KeysOnlyAutocompleteMixin:
         return super().optgroups(name, [v for v in value if v in (None, "") or is_key(field, v)], attr)
 
 
-class KeysOnlyAutocompleteSelect(KeysOnlyAutocompleteMixin, AutocompleteSelect):
+class NamedAutocompleteMixin:
+    """Select2 names neither its box nor its search fields: a script gives them the field's label
+    (or the select's ``aria-label``, "Personne de Catherine Bertram")."""
+
+    @property
+    def media(self):
+        # Named after Django's script: a list of its own would be merged in any order.
+        return super().media + forms.Media(js=["admin/js/autocomplete.js", "admin/js/autocomplete_names.js"])
+
+
+class KeysOnlyAutocompleteSelect(KeysOnlyAutocompleteMixin, NamedAutocompleteMixin, AutocompleteSelect):
     pass
 
 
-class KeysOnlyAutocompleteSelectMultiple(KeysOnlyAutocompleteMixin, AutocompleteSelectMultiple):
+class KeysOnlyAutocompleteSelectMultiple(KeysOnlyAutocompleteMixin, NamedAutocompleteMixin, AutocompleteSelectMultiple):
     pass
 
 
@@ -152,11 +164,45 @@ class MinuteDateTimeField(forms.SplitDateTimeField):
         self.fields[1].input_formats = TIME_INPUT_FORMATS
         if isinstance(self.widget, forms.MultiWidget):
             self.widget.widgets[1].format = TIME_DISPLAY_FORMAT
+            # Django writes "Date :" and "Heure :" as plain text before the two boxes: no label.
+            date, time = self.widget.widgets[:2]
+            date.attrs.setdefault("aria-label", format_lazy(_("{field}, date"), field=self.label))
+            time.attrs.setdefault("aria-label", format_lazy(_("{field}, time"), field=self.label))
 
     def has_changed(self, initial, data):
         if isinstance(initial, datetime.datetime):
             initial = initial.replace(second=0, microsecond=0)
         return super().has_changed(initial, data)
+
+
+class NamedRowsFormSetMixin:
+    """In a table of forms (an inline, a list's editable columns) the column's header is no label:
+    each field says whose row it is, "Rôle de Catherine Bertram"."""
+
+    @staticmethod
+    def row_name(obj) -> str:
+        return str(obj)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        instance = getattr(form, "instance", None)
+        if instance is not None and instance.pk is not None:
+            row = self.row_name(instance)
+        elif index is None:
+            row = gettext("the new row")
+        else:
+            row = gettext("row %(number)d") % {"number": index + 1}
+        for name, field in form.fields.items():
+            if field.widget.is_hidden or isinstance(field.widget, forms.MultiWidget):
+                continue
+            if name == DELETION_FIELD_NAME:
+                text = gettext("Delete %(row)s") % {"row": row}
+            else:
+                text = gettext("%(field)s of %(row)s") % {"field": field.label or pretty_name(name), "row": row}
+            widget = field.widget
+            while hasattr(widget, "widget"):  # the admin's wrapper with its add and change links
+                widget = widget.widget
+            widget.attrs["aria-label"] = text
 
 
 class EditorInputMixin:
@@ -192,6 +238,20 @@ class EditorInputMixin:
 
     def get_changelist(self, request, **kwargs):
         return LenientChangeList
+
+    def row_name(self, obj) -> str:
+        """How a row of an inline or an editable list is named to screen readers."""
+        return str(obj)
+
+    def named_rows(self, formset):
+        return type(formset.__name__, (NamedRowsFormSetMixin, formset), {"row_name": staticmethod(self.row_name)})
+
+    def get_changelist_formset(self, request, **kwargs):
+        return self.named_rows(super().get_changelist_formset(request, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """Inlines' (a model admin has no such method)."""
+        return self.named_rows(super().get_formset(request, obj, **kwargs))
 
     def response_action(self, request, queryset):
         # Django filters on the posted ids as they come: "abc" would be a ValueError.

@@ -29,7 +29,7 @@ class TimesWithoutSecondsTests(AdminTimesTestCase):
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
         self.assertInHTML('<input type="text" name="start_1" value="09:30" class="vTimeField" size="8" '
-                          'required id="id_start_1">', html)
+                          'aria-label="Début, heure" required id="id_start_1">', html)
         self.assertIn('name="end_1" value="17:00"', html)
         self.assertIn('name="programme-0-start_1" value="09:30"', html)
         self.assertIn('name="programme-0-end_1" value="10:00"', html)
