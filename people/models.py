@@ -106,6 +106,7 @@ class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
         choices=GrammaticalGender.choices,
         blank=True,
         default=GrammaticalGender.NEUTRAL,
+        db_default=GrammaticalGender.NEUTRAL,  # rows written by older code or plain SQL read as neutral
         help_text=_("How the website words this person's roles at events."),
     )
     bio = RichTextField(_("biography"), blank=True)

@@ -29,6 +29,6 @@ class Migration(migrations.Migration):
         AddFieldInPlace(
             model_name='person',
             name='grammatical_gender',
-            field=models.CharField(blank=True, choices=[('', 'Not specified: neutral wording (“Intervention”)'), ('feminine', 'Feminine (“Intervenante”)'), ('masculine', 'Masculine (“Intervenant”)')], default='', help_text="How the website words this person's roles at events.", max_length=10, verbose_name='grammatical agreement'),
+            field=models.CharField(blank=True, choices=[('', 'Not specified: neutral wording (“Intervention”)'), ('feminine', 'Feminine (“Intervenante”)'), ('masculine', 'Masculine (“Intervenant”)')], db_default='', default='', help_text="How the website words this person's roles at events.", max_length=10, verbose_name='grammatical agreement'),
         ),
     ]
