@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from django.urls import reverse
 
 from core.publishing import Status
@@ -81,7 +82,13 @@ def test_a_table_row_says_whose_it_is_and_an_autocomplete_its_field(site, live_s
     assert site.get_by_role("combobox", name=re.compile(r"^Personne de la nouvelle ligne")).count() >= 1
 
     site.goto(live_server.url + reverse("admin:news_article_add"))
-    assert site.get_by_role("searchbox", name="Événements liés", exact=True).count() == 1
+    search = site.get_by_role("searchbox", name="Événements liés", exact=True)
+    assert search.count() == 1
+    # The number of results is said once the list settles (a polite status region).
+    search.click()
+    site.keyboard.type("Congrès")
+    expect(site.get_by_role("option", name=re.compile("Congrès international"))).to_be_visible()
+    expect(site.get_by_role("status").filter(has_text="résultat")).to_have_text("1 résultat")
     assert site.problems == []
 
 

@@ -2,9 +2,35 @@
 // Django's autocomplete fields (select2) named for screen readers: the box, its search fields and its
 // list of results take the field's label, or the select's aria-label in a table ("Personne de
 // Catherine Bertram"). Select2 itself announces the highlighted result (aria-activedescendant) and
-// its messages ("Recherche en cours…", "Aucun résultat trouvé", role alert).
+// its messages ("Recherche en cours…", "Aucun résultat trouvé", role alert); the number of results
+// is said here, politely, once the list has settled.
 {
     const $ = django.jQuery;
+    const ngettext = window.ngettext || ((singular, plural, n) => (n === 1 ? singular : plural));
+    const interpolate = window.interpolate || ((format, values) => format.replace('%s', values[0]));
+
+    const announcer = () => {
+        let region = document.getElementById('autocomplete-results-count');
+        if (!region) {
+            region = document.createElement('div');
+            region.id = 'autocomplete-results-count';
+            region.className = 'visually-hidden';
+            region.setAttribute('role', 'status');
+            document.body.append(region);
+        }
+        return region;
+    };
+
+    let pending;
+    const countResults = (list) => {
+        window.clearTimeout(pending);
+        pending = window.setTimeout(() => {
+            if (list.querySelector('.loading-results')) return;
+            const count = list.querySelectorAll('.select2-results__option[role=option]:not(.loading-results)').length;
+            if (!count) return;  // select2's own alert says "Aucun résultat trouvé"
+            announcer().textContent = interpolate(ngettext('%s result', '%s results', count), [count]);
+        }, 250);
+    };
 
     const nameOf = (select) => {
         const label = select.getAttribute('aria-label') || (select.labels[0] ? select.labels[0].textContent : '');
@@ -36,6 +62,8 @@
         instance.$dropdown.find('.select2-results__options').attr('aria-label', text);
         if (!select.dataset.named) {
             select.dataset.named = 'yes';
+            const list = instance.$dropdown.find('.select2-results__options')[0];
+            if (list) new MutationObserver(() => countResults(list)).observe(list, {childList: true});
             // A multiple select draws its search field anew after each choice.
             $(select).on('change', () => name(select));
         }
