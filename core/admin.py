@@ -3,16 +3,20 @@
 The admin site itself (titles, "view on site") is core.admin_site.AdminSite.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag, TaggedItem
 
@@ -22,6 +26,7 @@ from core.admin_input import (
     KeysOnlyAutocompleteSelect,
     KeysOnlyAutocompleteSelectMultiple,
 )
+from core.dates import french_date, french_time
 from core.publishing import Status
 
 
@@ -38,10 +43,54 @@ def thumbnail(renditions: dict, alt: str = "") -> str:
     )
 
 
+def moment(value) -> str:
+    """3 décembre 2026 à 9 h 30, in the site's time zone."""
+    value = timezone.localtime(value)
+    return _("%(date)s at %(time)s") % {"date": french_date(value), "time": french_time(value)}
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    """What the site will do by itself: items waiting for their date, leaving soon, or gone."""
+
+    title = _("publication")
+    parameter_name = "publication"
+    SOON = timedelta(days=7)
+
+    def lookups(self, request, model_admin):
+        return [
+            ("scheduled", pgettext_lazy("publication filter", "Scheduled")),
+            ("expiring", pgettext_lazy("publication filter", "Expiring within 7 days")),
+            ("expired", pgettext_lazy("publication filter", "Expired")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = Q(status=Status.PUBLISHED)
+        if self.value() == "scheduled":
+            return queryset.filter(published, published_at__gt=now)
+        if self.value() == "expiring":
+            return queryset.filter(published, unpublish_at__gt=now, unpublish_at__lte=now + self.SOON)
+        if self.value() == "expired":
+            return queryset.filter(published, unpublish_at__lte=now)
+        return queryset
+
+
 class PublishingAdminMixin:
-    """Publish / unpublish actions and the status shown as people understand it."""
+    """Publish / unpublish actions, the end of publication beside the publication date, the
+    status shown as people understand it and a filter on what the site will do by itself."""
 
     actions = ["publish", "unpublish"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return [
+            (name, {**options, "fields": with_unpublish_at(options.get("fields", []))})
+            for name, options in fieldsets
+        ]
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        return filters if PublicationFilter in filters else [*filters, PublicationFilter]
 
     @admin.action(description=_("Publish the selected items"), permissions=["change"])
     def publish(self, request, queryset):
@@ -63,11 +112,24 @@ class PublishingAdminMixin:
 
     @admin.display(description=_("Visibility"), ordering="published_at")
     def visibility(self, obj):
+        now = timezone.now()
         if obj.status != Status.PUBLISHED:
             return _("Draft")
-        if not obj.is_public:
-            return _("Scheduled")
+        if obj.published_at and obj.published_at > now:
+            return _("Scheduled for %(moment)s") % {"moment": moment(obj.published_at)}
+        if obj.has_expired(now):
+            return _("Expired")
+        if obj.unpublish_at:
+            return _("Expires on %(moment)s") % {"moment": moment(obj.unpublish_at)}
         return _("Online")
+
+
+def with_unpublish_at(fields) -> list:
+    """The end of publication right after the publication date, where a fieldset has one."""
+    fields = list(fields)
+    if "published_at" in fields and "unpublish_at" not in fields:
+        fields.insert(fields.index("published_at") + 1, "unpublish_at")
+    return fields
 
 
 class KnownChoicesAutocompleteSelect(KeysOnlyAutocompleteSelect):

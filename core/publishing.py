@@ -5,7 +5,9 @@ from urllib.parse import urlsplit
 from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -19,8 +21,11 @@ class Status(models.TextChoices):
 
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        """Published and dated in the past: what the public may see, evaluated now."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+        """Published, dated in the past and not yet expired: what the public may see, evaluated now."""
+        now = timezone.now()
+        return self.filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now), status=Status.PUBLISHED, published_at__lte=now
+        )
 
     def scheduled(self):
         return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
@@ -48,6 +53,15 @@ class Publishable(models.Model):
         blank=True,
         help_text=_("In the future, the item stays hidden until then (scheduled)."),
     )
+    unpublish_at = models.DateTimeField(
+        _("unpublish on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Left empty, the item stays online. From this date, it leaves the site "
+            "(pages, lists, search, feeds, agenda)."
+        ),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -56,11 +70,27 @@ class Publishable(models.Model):
 
     @property
     def is_public(self) -> bool:
+        now = timezone.now()
         return (
             self.status == Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and not self.has_expired(now)
         )
+
+    def has_expired(self, now=None) -> bool:
+        # A row loaded without the column (``only()`` of a public list) was public when read:
+        # asking the database again, once per row, would cost more than it tells.
+        unpublish_at = self.__dict__.get("unpublish_at")
+        return unpublish_at is not None and unpublish_at <= (now or timezone.now())
+
+    def clean(self):
+        super().clean()
+        if self.unpublish_at and self.published_at and self.unpublish_at <= self.published_at:
+            raise ValidationError(
+                {"unpublish_at": _("The end of publication must come after the publication date.")},
+                code="unpublish_before_publish",
+            )
 
     def save(self, *args, **kwargs):
         if self.status == Status.PUBLISHED and self.published_at is None:

@@ -104,6 +104,9 @@ class Event(SlugHistoryMixin, Illustrated, Publishable):
             models.Index(fields=["status", "start"], name="events_event_public_start_idx"),
             models.Index(fields=["status", "end"], name="events_event_public_end_idx"),
             models.Index(fields=["status", "published_at"], name="events_event_published_idx"),
+            models.Index(
+                fields=["unpublish_at"], condition=Q(unpublish_at__isnull=False), name="events_event_expiry_idx"
+            ),
             substring_index("title", name="events_event_title_trgm"),  # the admin's searches, PostgreSQL only
         ]
 

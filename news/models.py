@@ -64,7 +64,13 @@ class Article(SlugHistoryMixin, Illustrated, Publishable):
             substring_index("standfirst", name="news_article_standfirst_trgm"),
             # The sitemap's count and latest change, read from the index alone.
             models.Index(
-                fields=["status", "published_at"], include=["updated", "id"], name="news_article_sitemap_idx"
+                fields=["status", "published_at"],
+                include=["updated", "id", "unpublish_at"],
+                name="news_article_sitemap_idx",
+            ),
+            # The next expiry (the page cache), the admin's "expiring" filters: the few dated rows only.
+            models.Index(
+                fields=["unpublish_at"], condition=models.Q(unpublish_at__isnull=False), name="news_article_expiry_idx"
             ),
             models.Index(
                 fields=["featured", "status", "published_at"], name="news_article_featured_idx"

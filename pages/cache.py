@@ -8,7 +8,8 @@ The rule fits in three sentences:
   pages come from: a change made anywhere (a worker, a management command, the shell,
   another server) makes every page cached before it unreachable, for every process, at once.
 * A page is never kept past the next instant the site changes by itself: a scheduled
-  article, event or site page going public, an upcoming event ending, the next local midnight (the
+  article, event or site page going public, a public one reaching its end of publication, an
+  upcoming event ending, the next local midnight (the
   agenda's month shows today) (``next_scheduled_change()``).
 * A page's key is its address with only the query parameters its view declares
   (``cache_query_parameters``); the view is handed only those, so ``?utm_source=…`` or
@@ -82,13 +83,19 @@ def next_scheduled_change() -> datetime | None:
             next_event=first(Event.objects.scheduled(), "published_at"),
             next_page=first(SitePage.objects.scheduled(), "published_at"),
             next_end=first(Event.objects.published().filter(end__gte=timezone.now()), "end"),
+            expiry_article=first(Article.objects.published().filter(unpublish_at__isnull=False), "unpublish_at"),
+            expiry_event=first(Event.objects.published().filter(unpublish_at__isnull=False), "unpublish_at"),
+            expiry_page=first(SitePage.objects.published().filter(unpublish_at__isnull=False), "unpublish_at"),
         )
         .first()
     )
     if site is None:
         return timezone.now()  # no site row: keep nothing
     sites.SITE_CACHE.setdefault(site.pk, site)
-    instants = (site.next_article, site.next_event, site.next_page, site.next_end, next_midnight())
+    instants = (
+        site.next_article, site.next_event, site.next_page, site.next_end,
+        site.expiry_article, site.expiry_event, site.expiry_page, next_midnight(),
+    )
     return min((instant for instant in instants if instant), default=None)
 
 

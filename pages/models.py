@@ -100,7 +100,12 @@ class SitePage(SlugHistoryMixin, Publishable):
         verbose_name = _("page")
         verbose_name_plural = _("pages")
         ordering = ["menu", "position", "title"]
-        indexes = [models.Index(fields=["menu", "position"], name="pages_sitepage_menu_idx")]
+        indexes = [
+            models.Index(fields=["menu", "position"], name="pages_sitepage_menu_idx"),
+            models.Index(
+                fields=["unpublish_at"], condition=models.Q(unpublish_at__isnull=False), name="pages_sitepage_expiry_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
