@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from core.publishing import Status
 from news.models import Article
