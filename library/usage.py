@@ -6,6 +6,7 @@ the ``Usage`` rows (PROTECT) make the admin refuse to delete what a text shows.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 
 from .models import Document, Picture, Usage
 from .references import RICH_TEXT_MODELS, references
@@ -31,10 +32,11 @@ def record_usages(sender, instance, raw=False, update_fields=None, **kwargs) -> 
             {(None, pk) for pk in Document.objects.filter(pk__in=document_ids).values_list("pk", flat=True)}
             if document_ids else set()
         )
-        stale = current - wanted
-        for picture_id, document_id in stale:
+        if stale := current - wanted:
             Usage.objects.filter(
-                content_type=content_type, object_id=instance.pk, picture_id=picture_id, document_id=document_id
+                Q.create([Q(picture_id=picture, document_id=document) for picture, document in stale], connector=Q.OR),
+                content_type=content_type,
+                object_id=instance.pk,
             ).delete()
         Usage.objects.bulk_create(
             Usage(content_type=content_type, object_id=instance.pk, picture_id=picture_id, document_id=document_id)

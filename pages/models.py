@@ -55,10 +55,6 @@ class Menu(models.TextChoices):
 
 
 class SitePageQuerySet(PublishableQuerySet):
-    def in_menu(self, menu: str):
-        """The public pages of one menu, in their order."""
-        return self.published().filter(menu=menu).order_by("position", "title", "pk")
-
     def menus(self) -> dict[str, list]:
         """Both menus from one query: {"header": [...], "footer": [...]}."""
         pages = (

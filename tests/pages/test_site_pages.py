@@ -146,9 +146,9 @@ class MenuTests(TestCase):
         make_site_page(title="Hors menu", slug="hors-menu", menu=Menu.NONE)
 
     def test_menus_hold_their_public_pages_in_order(self):
-        self.assertEqual([p.slug for p in SitePage.objects.in_menu(Menu.HEADER)], ["a-propos"])
+        self.assertEqual([p.slug for p in SitePage.objects.menus()[Menu.HEADER]], ["a-propos"])
         self.assertEqual(
-            [p.slug for p in SitePage.objects.in_menu(Menu.FOOTER)], ["mentions-legales", "accessibilite", "contact"]
+            [p.slug for p in SitePage.objects.menus()[Menu.FOOTER]], ["mentions-legales", "accessibilite", "contact"]
         )
 
     def test_the_header_shows_the_sections_then_its_pages(self):
@@ -331,9 +331,9 @@ class DemoTests(TestCase):
         self.assertIn("hébergeur", pages["mentions-legales"].body)
 
     def test_the_demo_menus(self):
-        self.assertEqual([p.label for p in SitePage.objects.in_menu(Menu.HEADER)], ["À propos"])
+        self.assertEqual([p.label for p in SitePage.objects.menus()[Menu.HEADER]], ["À propos"])
         self.assertEqual(
-            [p.label for p in SitePage.objects.in_menu(Menu.FOOTER)],
+            [p.label for p in SitePage.objects.menus()[Menu.FOOTER]],
             ["Mentions légales", "Accessibilité\u00a0: non conforme", "Données personnelles", "Contact"],
         )
 
