@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import BadRequest
-from django.forms import Media
 from django.shortcuts import render
-from js_asset import Media as NoncedMedia
+
+from core.richtext import nonce_media
 
 
 class MediaNonceMiddleware:
@@ -23,10 +23,7 @@ class MediaNonceMiddleware:
         return self.get_response(request)
 
     def process_template_response(self, request, response):
-        context = response.context_data
-        nonce = getattr(request, "csp_nonce", None)
-        if context and nonce is not None and isinstance(context.get("media"), Media):
-            context["media"] = NoncedMedia.from_media(context["media"], nonce=nonce)
+        nonce_media(request, response.context_data)
         return response
 
 

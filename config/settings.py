@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "core.apps.AxesConfig",  # axes, its admin section in French
+    "reversion",  # the history of content (core/history.py)
     # The ground floor, the apps, the site-wide pages, the demo tooling (README: where things live).
     "core",
     "library",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "events",
     "news",
     "pages",
+    "newsroom",  # the admin home and the staff guide, above every app
     "demo",
 ]
 

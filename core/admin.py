@@ -15,11 +15,12 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag, TaggedItem
 
+from core import history
 from core.admin_input import (
     EditorInputMixin,
     KeyChoiceField,
@@ -84,8 +85,7 @@ class PublishingAdminMixin:
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         return [
-            (name, {**options, "fields": with_unpublish_at(options.get("fields", []))})
-            for name, options in fieldsets
+            (name, {**options, "fields": with_unpublish_at(options.get("fields", []))}) for name, options in fieldsets
         ]
 
     def get_list_filter(self, request):
@@ -94,7 +94,13 @@ class PublishingAdminMixin:
 
     @admin.action(description=_("Publish the selected items"), permissions=["change"])
     def publish(self, request, queryset):
+        selected = list(queryset.values_list("pk", flat=True))
         count = queryset.publish()
+        history.record(
+            self.model._default_manager.filter(pk__in=selected),
+            user=request.user,
+            comment=gettext("Published from the list"),
+        )
         self.message_user(
             request,
             ngettext("%d item published.", "%d items published.", count) % count,
@@ -103,7 +109,13 @@ class PublishingAdminMixin:
 
     @admin.action(description=_("Unpublish the selected items"), permissions=["change"])
     def unpublish(self, request, queryset):
+        selected = list(queryset.values_list("pk", flat=True))
         count = queryset.unpublish()
+        history.record(
+            self.model._default_manager.filter(pk__in=selected),
+            user=request.user,
+            comment=gettext("Unpublished from the list"),
+        )
         self.message_user(
             request,
             ngettext("%d item unpublished.", "%d items unpublished.", count) % count,
@@ -185,9 +197,7 @@ class PreloadedAutocompleteInlineMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = KnownChoicesAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
+            kwargs["widget"] = KnownChoicesAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
             kwargs["form_class"] = KnownChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -267,7 +277,11 @@ def plain_through(field) -> bool:
     if not isinstance(field, models.ManyToManyField) or field.remote_field.through._meta.auto_created:
         return False
     opts = field.remote_field.through._meta
-    return {f.name for f in opts.concrete_fields} == {opts.pk.name, field.m2m_field_name(), field.m2m_reverse_field_name()}
+    return {f.name for f in opts.concrete_fields} == {
+        opts.pk.name,
+        field.m2m_field_name(),
+        field.m2m_reverse_field_name(),
+    }
 
 
 class PlainThroughChecks:

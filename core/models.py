@@ -18,3 +18,16 @@ class ContentGeneration(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+
+class RevisionOrigin(models.Model):
+    """The management command that wrote a version of the history (core/history.py)."""
+
+    revision = models.OneToOneField("reversion.Revision", on_delete=models.CASCADE)
+    command = models.CharField(_("command"), max_length=100)
+
+    class Meta:
+        verbose_name = _("version origin")
+
+    def __str__(self) -> str:
+        return self.command

@@ -13,6 +13,7 @@ into the file's current markup, so that a replaced or deleted file is handled.
 from html.parser import HTMLParser
 
 import nh3
+from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.templatetags.static import static
 from django.urls import reverse_lazy
@@ -158,3 +159,13 @@ class RichTextField(ProseEditorField):
         )
         kwargs["widget"] = AdminRichTextWidget if admin else RichTextWidget
         return super().formfield(**kwargs)
+
+
+def nonce_media(request, context):
+    """The form media of an admin page rendered with the request's CSP nonce: the editor's inline
+    ``<script type="importmap">`` runs, every other inline script stays forbidden. Applied by
+    config.security.MediaNonceMiddleware, and by views that render before the middleware sees
+    the response (core/history.py)."""
+    nonce = getattr(request, "csp_nonce", None)
+    if context and nonce is not None and isinstance(context.get("media"), forms.Media):
+        context["media"] = Media.from_media(context["media"], nonce=nonce)

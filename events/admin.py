@@ -29,6 +29,7 @@ from core.admin import (
 )
 from core.admin_input import EditorInputMixin
 from core.dates import french_date, french_time
+from core.history import HistoryAdminMixin
 from core.paginators import EstimatedCountPaginator
 from events.display import event_dates, event_times
 from library.admin import attachments_inline
@@ -115,7 +116,8 @@ PARTICIPANTS_BY_STATUS = {
 
 
 @admin.register(Event)
-class EventAdmin(PublishingAdminMixin, EditorInputMixin, PlainThroughAdminMixin, admin.ModelAdmin):
+class EventAdmin(PublishingAdminMixin, EditorInputMixin, PlainThroughAdminMixin, HistoryAdminMixin):
+    history_snapshot = ("participations",)  # a deleted event comes back with its whole list
     form = EventAdminForm
     list_display = ["title", "dates", "city", "kind", "visibility", "participant_count", "image_thumbnail"]
     list_filter = ["status", "kind", "country", "tags"]
@@ -231,7 +233,9 @@ class EventAdmin(PublishingAdminMixin, EditorInputMixin, PlainThroughAdminMixin,
 
 
 @admin.register(Participation)
-class ParticipationAdmin(EditorInputMixin, admin.ModelAdmin):
+class ParticipationAdmin(EditorInputMixin, HistoryAdminMixin):
+    history_parents = {"event": lambda participation: participation.role in Participation.CONTRIBUTING_ROLES}
+    history_recover = False  # no recovery one by one (a deleted event comes back with its whole list)
     list_display = ["person", "role", "status", "event", "organisation", "talk_title"]
     list_editable = ["role", "status"]
     list_filter = ["role", "status", ("event__start", admin.DateFieldListFilter)]
@@ -293,7 +297,8 @@ class ParticipationAdmin(EditorInputMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgrammeItem)
-class ProgrammeItemAdmin(EditorInputMixin, PlainThroughAdminMixin, admin.ModelAdmin):
+class ProgrammeItemAdmin(EditorInputMixin, PlainThroughAdminMixin, HistoryAdminMixin):
+    history_parents = {"event": lambda item: True}
     """Reached mostly through the event page; listed for searching across programmes."""
 
     form = ProgrammeItemForm

@@ -1,6 +1,7 @@
 import zoneinfo
 from datetime import date, datetime, time
 
+import reversion
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
@@ -38,6 +39,9 @@ SEARCH = SearchFields(
 )
 
 
+# A version of an event is the event as its page shows it: programme with speakers, organisers,
+# speakers and organisers of the contributor list, attached documents (core/history.py).
+@reversion.register(follow=["programme", "organiser_set", "contributions", "attachments"])
 class Event(SlugHistoryMixin, Illustrated, Publishable):
     site_search = SEARCH
     class Kind(models.TextChoices):
@@ -113,6 +117,15 @@ class Event(SlugHistoryMixin, Illustrated, Publishable):
     def __str__(self) -> str:
         return self.title
 
+    # Which versions of the followed "contributions" belong to a version of the event (core/history.py).
+    history_follow_tests = {"contributions": lambda fields: fields.get("role") in Participation.CONTRIBUTING_ROLES}
+
+    @property
+    def contributions(self):
+        """Its speakers and organisers, cancelled or not: part of each version of the event (not
+        the attendees, who have versions of their own)."""
+        return self.participations.filter(role__in=Participation.CONTRIBUTING_ROLES)
+
     def url_for_slug(self, slug: str) -> str:
         return reverse("events:event-detail", kwargs={"slug": slug})
 
@@ -167,6 +180,7 @@ def whole_days(start: datetime, end: datetime, zone: zoneinfo.ZoneInfo) -> tuple
     return first, datetime.combine(end.astimezone(zone).date(), time.max, tzinfo=zone)
 
 
+@reversion.register()
 class EventDocument(Attachment):
     """A document attached to an event: its programme, slides, proceedings (listed on its page, in order)."""
 
@@ -177,6 +191,7 @@ class EventDocument(Attachment):
         constraints = [models.UniqueConstraint(fields=["event", "document"], name="events_one_attachment_per_document")]
 
 
+@reversion.register(follow=["speaker_set"])
 class ProgrammeItem(models.Model):
     class Kind(models.TextChoices):
         TALK = "talk", _("Talk")
@@ -221,6 +236,7 @@ class ProgrammeItem(models.Model):
             raise ValidationError({"end": _("The end must not be before the start.")})
 
 
+@reversion.register()
 class Organiser(models.Model):
     """An organisation organising an event: part of the event's history, so the database refuses
     to delete the organisation (PROTECT). The table is the one the plain many-to-many made."""
@@ -238,6 +254,7 @@ class Organiser(models.Model):
         return f"{self.organisation} – {self.event}"
 
 
+@reversion.register()
 class Speaker(models.Model):
     """A person speaking in a programme item: deleting the person is refused (PROTECT)."""
 
@@ -299,6 +316,7 @@ def _ids_if_few(queryset, few: int):
     return ids if len(ids) <= few else queryset.values("pk")
 
 
+@reversion.register()
 class Participation(models.Model):
     class Role(models.TextChoices):
         SPEAKER = "speaker", _("Speaker")

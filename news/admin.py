@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import PublishingAdminMixin, thumbnail
 from core.admin_input import EditorInputMixin
+from core.history import HistoryAdminMixin
 from core.paginators import EstimatedCountPaginator
 from library.admin import attachments_inline
 
@@ -35,7 +36,7 @@ class PublicationYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishingAdminMixin, EditorInputMixin, admin.ModelAdmin):
+class ArticleAdmin(PublishingAdminMixin, EditorInputMixin, HistoryAdminMixin):
     list_display = ["title", "published_at", "visibility", "featured", "author", "image_thumbnail"]
     list_filter = ["status", "featured", PublicationYearFilter, "tags"]
     list_select_related = ["author"]

@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
@@ -24,6 +25,7 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.filter(featured=True)
 
 
+@reversion.register(follow=["attachments"])
 class Article(SlugHistoryMixin, Illustrated, Publishable):
     site_search = SEARCH
     title = models.CharField(_("title"), max_length=200)
@@ -93,6 +95,7 @@ class Article(SlugHistoryMixin, Illustrated, Publishable):
         super().save(*args, **kwargs)
 
 
+@reversion.register()
 class ArticleDocument(Attachment):
     """A document attached to an article (listed under its text, in order)."""
 

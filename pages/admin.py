@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import PublishingAdminMixin
 from core.admin_input import EditorInputMixin
+from core.history import HistoryAdminMixin
 
 from .models import SitePage
 
 
 @admin.register(SitePage)
-class SitePageAdmin(PublishingAdminMixin, EditorInputMixin, admin.ModelAdmin):
+class SitePageAdmin(PublishingAdminMixin, EditorInputMixin, HistoryAdminMixin):
     list_display = ["title", "menu", "position", "visibility", "published_at", "address"]
     list_display_links = ["title"]
     list_editable = ["position"]

@@ -8,6 +8,7 @@ address is always ``/<slug>/``, matched after every other address of the site.
 
 import re
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import URLResolver, get_resolver, reverse
@@ -69,6 +70,7 @@ class SitePageQuerySet(PublishableQuerySet):
         return found
 
 
+@reversion.register()
 class SitePage(SlugHistoryMixin, Publishable):
     site_search = SEARCH
     title = models.CharField(_("title"), max_length=200)

@@ -3,13 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import thumbnail
 from core.admin_input import EditorInputMixin
+from core.history import HistoryAdminMixin
 from core.paginators import EstimatedCountPaginator
 
 from .models import Organisation, Person
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(EditorInputMixin, admin.ModelAdmin):
+class OrganisationAdmin(EditorInputMixin, HistoryAdminMixin):
     list_display = ["name", "acronym", "kind", "city", "country", "logo_thumbnail"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "acronym", "city"]
@@ -29,7 +30,7 @@ class OrganisationAdmin(EditorInputMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(EditorInputMixin, admin.ModelAdmin):
+class PersonAdmin(EditorInputMixin, HistoryAdminMixin):
     list_display = ["full_name", "organisation", "job_title", "is_public", "photo_thumbnail"]
     list_display_links = ["full_name"]
     list_filter = ["is_public", "organisation__kind", "tags"]

@@ -1,3 +1,4 @@
+import reversion
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
@@ -17,6 +18,7 @@ ORGANISATION_SEARCH = SearchFields({"A": ("name", "acronym"), "C": ("city",)})
 PERSON_SEARCH = SearchFields({"A": ("first_name", "last_name"), "B": ("job_title",), "C": ("bio",)})
 
 
+@reversion.register()
 class Organisation(RenditionsMixin, models.Model):
     site_search = ORGANISATION_SEARCH
     class Kind(models.TextChoices):
@@ -76,6 +78,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
 
+@reversion.register()
 class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
     site_search = PERSON_SEARCH
 

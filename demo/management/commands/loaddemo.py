@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from core.history import command_revision
 from demo.content import load_demo
 
 
@@ -10,5 +11,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        report = load_demo()
+        with command_revision("loaddemo"):  # what it writes is a version in the history
+            report = load_demo()
         self.stdout.write(report.summary())
