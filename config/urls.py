@@ -29,6 +29,7 @@ SITEMAPS = {
 
 urlpatterns = [
     path(f"{settings.ADMIN_URL}library/editor/", include("library.editor")),  # the rich-text editor's look-ups
+    path(f"{settings.ADMIN_URL}aide/", include("newsroom.urls")),  # the staff guide
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("news.urls")),
     path("agenda/", include("events.urls")),
