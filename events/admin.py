@@ -34,6 +34,7 @@ from core.paginators import EstimatedCountPaginator
 from events.display import event_dates, event_times
 from library.admin import attachments_inline
 
+from .admin_import import ImportParticipantsView
 from .exporters import ParticipantExporter, recorded, start_record
 from .forms import EventAdminForm, ProgrammeItemForm, zone_named
 from .models import Event, ParticipantExport, Participation, ProgrammeItem
@@ -204,7 +205,12 @@ class EventAdmin(PublishingAdminMixin, EditorInputMixin, PlainThroughAdminMixin,
             self.admin_site.admin_view(self.export_view),
             name="events_event_export",
         )
-        return [export, *super().get_urls()]
+        importing = path(
+            "<path:object_id>/import/",
+            self.admin_site.admin_view(ImportParticipantsView.as_view(model_admin=self)),
+            name="events_event_import",
+        )
+        return [export, importing, *super().get_urls()]
 
     def export_view(self, request, object_id):
         if not self.has_export_permission(request):

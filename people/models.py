@@ -140,6 +140,7 @@ class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
         indexes = [
             GinIndex(PERSON_SEARCH.vector(), name="people_person_search_idx"),  # PostgreSQL only
             models.Index(fields=["last_name", "first_name"], name="people_person_name_idx"),
+            models.Index(Lower("email"), name="people_person_email_idx"),  # an imported list is matched on e-mail
             substring_index("last_name", name="people_person_last_name_trgm"),  # the admin's searches, PostgreSQL only
             substring_index("first_name", name="people_person_first_name_trgm"),
             models.Index(
