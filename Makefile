@@ -66,11 +66,12 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
-## LibreOffice Calc from Debian: the export tests open the CSV as staff do.
+## LibreOffice Calc from Debian: the export tests open the CSV and XLSX as staff do; poppler's
+## pdftoppm turns the printed sign-in sheets and badges into pictures.
 office:
-	@command -v soffice >/dev/null || { \
+	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null || { \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q libreoffice-calc-nogui; }
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q libreoffice-calc-nogui poppler-utils; }
 
 messages: install
 	$(DEV_ENV) $(PY) manage.py makemessages -l fr --ignore=.venv --ignore=var

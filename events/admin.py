@@ -38,6 +38,7 @@ from .admin_import import ImportParticipantsView
 from .exporters import ParticipantExporter, recorded, start_record
 from .forms import EventAdminForm, ProgrammeItemForm, zone_named
 from .models import Event, ParticipantExport, Participation, ProgrammeItem
+from .printing.views import print_view
 
 
 class ProgrammeItemInline(EditorInputMixin, PlainThroughAdminMixin, admin.StackedInline):
@@ -210,7 +211,15 @@ class EventAdmin(PublishingAdminMixin, EditorInputMixin, PlainThroughAdminMixin,
             self.admin_site.admin_view(ImportParticipantsView.as_view(model_admin=self)),
             name="events_event_import",
         )
-        return [export, importing, *super().get_urls()]
+        printing = [
+            path(
+                f"<path:object_id>/print/{sheet}/",
+                self.admin_site.admin_view(print_view(self, sheet)),
+                name=f"events_event_print_{sheet}",  # events_event_print_signin, events_event_print_badges
+            )
+            for sheet in ("signin", "badges")
+        ]
+        return [export, importing, *printing, *super().get_urls()]
 
     def export_view(self, request, object_id):
         if not self.has_export_permission(request):
