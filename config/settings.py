@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "core.apps.AxesConfig",  # axes, its admin section in French
+    "django_otp",  # the staff's second factor (core/two_factor.py): TOTP and recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "reversion",  # the history of content (core/history.py)
     # The ground floor, the apps, the site-wide pages, the demo tooling (README: where things live).
     "core",
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    "core.two_factor.StaffSessionMiddleware",  # staff: second factor verified, idle sessions end
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.publishing.PublicRedirectFallbackMiddleware",  # old addresses of public items
@@ -246,6 +251,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "config.security.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]  # a second-factor code is not logged either
+# Staff sign in with a password and a second factor (core/two_factor.py): on unless DEBUG, so that
+# `make run` on a laptop stays a password. Wrong codes count as failed logins for the lockout above;
+# django-otp's own throttling is off, axes is the one lockout.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
+OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = 0
+# A staff session idle longer than this ends (0: never); "log out everywhere" is on the account's security page.
+STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
 # How many proxies append to X-Forwarded-For in front of the app; 0 trusts only the peer address.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
@@ -253,6 +266,7 @@ TAGGIT_CASE_INSENSITIVE = True
 
 SITE_NAME = os.environ.get("SITE_NAME", "Mission Bassin Minier")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+OTP_TOTP_ISSUER = SITE_NAME  # the account's name in the authenticator app
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models.base import ModelBase
 from django.http import Http404
 from django.urls import path
 from django.utils.safestring import SafeData, mark_safe
@@ -28,7 +29,35 @@ class AdminSite(admin.AdminSite):
         shortcut = path(
             "r/<path:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site"
         )
-        return [shortcut, *(url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site")]
+        from core.two_factor import admin_urls
+
+        return [
+            shortcut,
+            *admin_urls(self),  # the second factor and the account's security page (core/two_factor.py)
+            *(url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"),
+        ]
+
+    def login(self, request, extra_context=None):
+        """Django's login, or its password step when a second factor is required (core/two_factor.py)."""
+        if settings.REQUIRE_2FA:
+            from core.two_factor import password_step
+
+            return password_step(self, request, extra_context)
+        return super().login(request, extra_context)
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """The user admin gains the superuser's "reset the second factor" action; django-otp's device
+        tables stay out of the admin (their secrets are nobody's to read: a reset is the one action)."""
+        from django.contrib.auth import get_user_model
+
+        from core.two_factor import with_reset_action
+
+        models = [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else list(model_or_iterable)
+        models = [model for model in models if model._meta.app_label not in OTP_APPS]
+        if models == [get_user_model()] and admin_class is not None:
+            admin_class = with_reset_action(admin_class)
+        if models:
+            super().register(models, admin_class, **options)
 
     def get_app_list(self, request, app_label=None):
         """Apps by name, as Django lists them; each app's models in the order its admin module registers
@@ -65,6 +94,8 @@ class AdminSite(admin.AdminSite):
             raise PermissionDenied
         return contenttype_views.shortcut(request, content_type_id, object_id)
 
+
+OTP_APPS = {"otp_totp", "otp_static"}  # django-otp's device tables, never in the admin
 
 # What a deletion page lists, each line "Participation: <a…>…</a>" as Django's
 # get_deleted_objects() writes it, with a bare colon.

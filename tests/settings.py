@@ -10,6 +10,7 @@ os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bassin-media-"))
 
 from config.settings import *  # noqa: F403
 
+REQUIRE_2FA = False  # tests of the second factor switch it on (tests/core/test_two_factor.py)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 
