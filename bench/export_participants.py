@@ -1,10 +1,12 @@
-"""Benchmark: the export_participants command against PostgreSQL's own COPY, same run, same data.
+"""Benchmark: the export_participants command against PostgreSQL's own COPY, same run, same data;
+then the same rows as XLSX against the CSV export.
 
     .venv/bin/python bench/export_participants.py [--rows 100000] [--repeat 5]
 
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bassin_bench) is created if missing and
 migrated; one event with --rows participants is inserted once and reused on later runs. Exits 1
-when the command takes more than 3 × COPY's time or its peak RSS grows by 30 MB or more.
+when the CSV command takes more than 3 × COPY's time or its peak RSS grows by 30 MB or more, or
+when the XLSX command takes 4 × the CSV command's time or more or its peak RSS grows by 50 MB or more.
 """
 
 import argparse
@@ -23,6 +25,8 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bassin_bench"
 EVENT_SLUG = "bench-export-participants"
 MAX_RATIO = 3.0
 MAX_GROWTH_MB = 30.0
+MAX_XLSX_RATIO = 4.0  # × the CSV command
+MAX_XLSX_GROWTH_MB = 50.0
 
 FIRST_NAMES = ["Émilie", "Zoé", "Jean-Marie", "Anaïs", "Loïc", "Hélène", "Bruno", "Ève", "François", "Camille"]
 LAST_NAMES = ["Éluard", "Zola", "Dupont", "Lefèvre", "Œillet", "Durand", "Ångström", "Morel", "Duquesne", "Lemaire"]
@@ -72,10 +76,12 @@ def fill(rows: int):
     with transaction.atomic():
         event.participations.all().delete()
         Person.objects.filter(slug__startswith="bench-person-", participations__isnull=True).delete()
-        organisations = Organisation.objects.bulk_create(
-            Organisation(name=f"Communauté d’agglomération n° {n}", slug=f"bench-org-{n}") for n in range(50)
-        ) if not Organisation.objects.filter(slug="bench-org-0").exists() else list(
-            Organisation.objects.filter(slug__startswith="bench-org-")
+        organisations = (
+            Organisation.objects.bulk_create(
+                Organisation(name=f"Communauté d’agglomération n° {n}", slug=f"bench-org-{n}") for n in range(50)
+            )
+            if not Organisation.objects.filter(slug="bench-org-0").exists()
+            else list(Organisation.objects.filter(slug__startswith="bench-org-"))
         )
         batch = 10_000
         for offset in range(0, rows, batch):
@@ -133,12 +139,12 @@ def time_copy(event) -> float:
     return time.perf_counter() - began
 
 
-def time_command(event, directory: Path) -> float:
+def time_command(event, directory: Path, format: str = "excel") -> float:
     from django.core.management import call_command
 
-    target = directory / "participants.csv"
+    target = directory / f"participants.{'xlsx' if format == 'xlsx' else 'csv'}"
     began = time.perf_counter()
-    call_command("export_participants", event.slug, "--output", str(target), verbosity=0)
+    call_command("export_participants", event.slug, "--format", format, "--output", str(target), verbosity=0)
     elapsed = time.perf_counter() - began
     assert target.stat().st_size
     return elapsed
@@ -162,7 +168,7 @@ def rss_mb(field: str) -> float:
     raise LookupError(field)
 
 
-def memory_probe(database_url: str) -> None:
+def memory_probe(database_url: str, format: str) -> None:
     """Run in a fresh process: peak RSS growth (Linux VmHWM, reset before) and Python heap peak."""
     setup_django(database_url)
     from django.core.management import call_command
@@ -175,8 +181,9 @@ def memory_probe(database_url: str) -> None:
     before = rss_mb("VmRSS")
     tracemalloc.start()
     with tempfile.TemporaryDirectory() as directory:
-        call_command("export_participants", EVENT_SLUG, "--output", f"{directory}/p.csv", verbosity=0)
-        size = Path(f"{directory}/p.csv").stat().st_size
+        target = f"{directory}/p.{format}"
+        call_command("export_participants", EVENT_SLUG, "--format", format, "--output", target, verbosity=0)
+        size = Path(target).stat().st_size
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(f"{rss_mb('VmHWM') - before:.2f} {peak / 1024 / 1024:.2f} {size}")
@@ -186,11 +193,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--memory-probe", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--memory-probe", metavar="FORMAT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     if args.memory_probe:
-        memory_probe(database_url)
+        memory_probe(database_url, args.memory_probe)
         return 0
 
     create_database(database_url)
@@ -202,29 +209,45 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as directory:
         time_copy(event), time_command(event, Path(directory))  # warm the caches
-        copy_times, command_times = [], []
+        copy_times, command_times, xlsx_times = [], [], []
         for _ in range(args.repeat):
             copy_times.append(time_copy(event))
             command_times.append(time_command(event, Path(directory)))
+            xlsx_times.append(time_command(event, Path(directory), "xlsx"))
     portable = time_portable(event)
     copy_time, command_time = statistics.median(copy_times), statistics.median(command_times)
-    ratio = command_time / copy_time
+    xlsx_time = statistics.median(xlsx_times)
+    ratio, xlsx_ratio = command_time / copy_time, xlsx_time / command_time
 
-    probe = subprocess.run(
-        [sys.executable, __file__, "--memory-probe"],
-        env={**os.environ, "DATABASE_URL": database_url},
-        capture_output=True, text=True, check=True,
-    )
-    rss_growth, heap_peak, size = probe.stdout.split()
-    rss_growth, heap_peak = float(rss_growth), float(heap_peak)
+    def probe(format):
+        result = subprocess.run(
+            [sys.executable, __file__, "--memory-probe", format],
+            env={**os.environ, "DATABASE_URL": database_url},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rss_growth, heap_peak, size = result.stdout.split()
+        return float(rss_growth), float(heap_peak), int(size)
 
-    print(f"rows: {args.rows}, file: {int(size) / 1024 / 1024:.1f} MB, median of {args.repeat} runs")
+    rss_growth, heap_peak, size = probe("excel")
+    xlsx_growth, xlsx_heap, xlsx_size = probe("xlsx")
+
+    print(f"rows: {args.rows}, file: {size / 1024 / 1024:.1f} MB, median of {args.repeat} runs")
     print(f"COPY (same columns, plain CSV):       {copy_time:.3f} s")
     print(f"export_participants --output FILE:    {command_time:.3f} s  ({ratio:.2f} × COPY, target ≤ {MAX_RATIO})")
     print(f"portable ORM source, for the record:  {portable:.3f} s  ({portable / copy_time:.2f} × COPY)")
     print(f"peak RSS growth of one export:        {rss_growth:.1f} MB (VmHWM - VmRSS; target < {MAX_GROWTH_MB:.0f} MB)")
     print(f"peak Python heap (tracemalloc):       {heap_peak:.1f} MB")
+    print(f"XLSX: export_participants --format xlsx, file {xlsx_size / 1024 / 1024:.1f} MB")
+    print(
+        f"  time:                               {xlsx_time:.3f} s  ({xlsx_ratio:.2f} × the CSV command, "
+        f"target < {MAX_XLSX_RATIO})"
+    )
+    print(f"  peak RSS growth:                    {xlsx_growth:.1f} MB (target < {MAX_XLSX_GROWTH_MB:.0f} MB)")
+    print(f"  peak Python heap (tracemalloc):     {xlsx_heap:.1f} MB")
     failed = ratio > MAX_RATIO or rss_growth >= MAX_GROWTH_MB
+    failed = failed or xlsx_ratio >= MAX_XLSX_RATIO or xlsx_growth >= MAX_XLSX_GROWTH_MB
     print("FAIL" if failed else "OK")
     return 1 if failed else 0
 

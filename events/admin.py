@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -35,9 +35,9 @@ from events.display import event_dates, event_times
 from library.admin import attachments_inline
 
 from .admin_import import ImportParticipantsView
-from .exporters import ParticipantExporter, recorded, start_record
-from .forms import EventAdminForm, ProgrammeItemForm, zone_named
-from .models import Event, ParticipantExport, Participation, ProgrammeItem
+from .exporters import COLUMNS_BY_KEY, DEFAULT_COLUMNS, FORMATS, ParticipantExporter, recorded, start_record
+from .forms import EventAdminForm, ExportForm, ExportPresetAdminForm, ProgrammeItemForm, export_initial, zone_named
+from .models import Event, ExportPreset, ParticipantExport, Participation, ProgrammeItem
 from .printing.views import print_view
 
 
@@ -235,12 +235,18 @@ class EventAdmin(PublishingAdminMixin, EditorInputMixin, PlainThroughAdminMixin,
             model_admin=self,
         )
 
-    @admin.action(description=_("Export the participants of the selected events (CSV)"), permissions=["export"])
+    @admin.action(description=_("Export the participants of the selected events…"), permissions=["export"])
     def export_participants(self, request, queryset):
+        """The export page first (columns, filters, file), then the file: the page posts back here."""
         events = list(Event.objects.filter(pk__in=queryset.values("pk")).order_by("start"))
         participations = Participation.objects.filter(event__in=events)
         return export_response(
-            request, participations, events=events, source=ParticipantExport.Source.EVENT_LIST, model_admin=self
+            request,
+            participations,
+            events=events,
+            source=ParticipantExport.Source.EVENT_LIST,
+            model_admin=self,
+            action="export_participants",
         )
 
     class Media:
@@ -294,6 +300,7 @@ class ParticipationAdmin(EditorInputMixin, HistoryAdminMixin):
             raise PermissionDenied
         request.GET = request.GET.copy()
         format = request.GET.pop(EXPORT_FORMAT_VAR, [ParticipantExport.Format.EXCEL])[-1]
+        preset = request.GET.pop(EXPORT_PRESET_VAR, [""])[-1]
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
@@ -308,6 +315,7 @@ class ParticipationAdmin(EditorInputMixin, HistoryAdminMixin):
             model_admin=self,
             filters=dict(request.GET.items()),
             format=format,
+            preset=preset,
         )
 
 
@@ -346,32 +354,127 @@ class ProgrammeItemAdmin(EditorInputMixin, PlainThroughAdminMixin, HistoryAdminM
 
 
 EXPORT_FORMAT_VAR = "format"
+EXPORT_PRESET_VAR = "preset"
 
 
-def export_response(request, participations, *, events, source, model_admin, filters=None, format=None):
-    """A streamed CSV download, recorded before the first byte and completed after the last.
+def may_see_personal_data(user) -> bool:
+    """E-mail and phone go to those who may read a person's private contact details in the admin."""
+    return user.has_perm("people.view_person") or user.has_perm("people.change_person")
+
+
+def export_response(
+    request, participations, *, events, source, model_admin, filters=None, format=None, preset=None, action=""
+):
+    """The export page (columns, filters, file, presets), or the file: streamed, recorded before the
+    first byte and completed after the last.
 
     Only a POST, with the CSRF token of a button of the admin, exports: a GET (a link, perhaps
-    on another site) gets a page that explains this and holds the button.
+    on another site) gets the page, whose button posts. A POST of the page's form exports what it
+    chose; a bare POST (the event page's and the participation list's buttons) exports the preset
+    and the format of the query string (?preset=NAME&format=xlsx), all columns by default. The list
+    action's first POST (``action``) gets the page, which posts back to the list.
     """
     format = format or request.GET.get(EXPORT_FORMAT_VAR, ParticipantExport.Format.EXCEL)
-    if format not in ParticipantExport.Format.values:
+    if format not in FORMATS:
         return HttpResponseBadRequest(str(_("Unknown export format.")))
-    if request.method in ("GET", "HEAD"):
-        context = {
-            **model_admin.admin_site.each_context(request),
-            "title": _("Export participants"),
-            "opts": model_admin.opts,
-            "events": events,
-        }
-        return TemplateResponse(request, "admin/events/export_confirmation.html", context)
-    if request.method != "POST":
+    preset_name = request.GET.get(EXPORT_PRESET_VAR, "") if preset is None else preset
+    preset = preset_named(preset_name)
+    if preset_name and preset is None:
+        return HttpResponseBadRequest(str(_("Unknown export preset.")))
+    if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    exporter = ParticipantExporter(participations, format=format, events=events)
+    personal = may_see_personal_data(request.user)
+    page = ExportPage(request, model_admin, events=events, action=action, personal=personal)
+    if request.method != "POST" or (action and ExportForm.MARKER not in request.POST):
+        return page.render(page.unbound(preset, format))
+
+    if ExportForm.MARKER in request.POST:
+        form = ExportForm(request.POST, personal=personal)
+        if ExportForm.LOAD in request.POST:
+            return page.load(form)
+        if not form.is_valid():
+            return page.render(form)
+        if ExportForm.SAVE in request.POST:
+            return page.save(form)
+        chosen = form.cleaned_data
+        columns, roles, statuses, format = chosen["columns"], chosen["roles"], chosen["statuses"], chosen["format"]
+        preset = chosen["preset"]
+        if preset is not None and (preset.columns, preset.roles, preset.statuses) != (columns, roles, statuses):
+            preset = None  # the preset, changed: recorded as a choice of columns, not under its name
+    else:
+        columns = preset.columns if preset is not None else DEFAULT_COLUMNS
+        columns = [key for key in columns if personal or key not in COLUMNS_BY_KEY or not COLUMNS_BY_KEY[key].personal]
+        roles, statuses = (preset.roles, preset.statuses) if preset is not None else ([], [])
+    filters = dict(filters or {})
+    if roles:
+        participations = participations.filter(role__in=roles)
+        filters["roles"] = roles
+    if statuses:
+        participations = participations.filter(status__in=statuses)
+        filters["statuses"] = statuses
+    try:
+        exporter = ParticipantExporter(
+            participations, format=format, events=events, columns=columns, preset=preset.name if preset else ""
+        )
+    except ValueError:  # a preset naming a column that no longer exists, or none left to this user
+        return HttpResponseBadRequest(str(_("This preset names an unknown column, or no column you may export.")))
     record = start_record(exporter, source=source, user=request.user, filters=filters)
     response = StreamingHttpResponse(recorded(exporter, record), content_type=exporter.content_type)
     response.headers["Content-Disposition"] = content_disposition_header(True, exporter.filename())
     return response
+
+
+def preset_named(name: str) -> ExportPreset | None:
+    return ExportPreset.objects.filter(name=name).first() if name and "\x00" not in name else None
+
+
+class ExportPage:
+    """The French page of templates/admin/events/export_confirmation.html, around an ExportForm."""
+
+    def __init__(self, request, model_admin, *, events, action, personal):
+        self.request, self.model_admin, self.events = request, model_admin, events
+        self.action, self.personal = action, personal
+
+    def unbound(self, preset, format):
+        return ExportForm(initial=export_initial(preset, personal=self.personal, format=format), personal=self.personal)
+
+    def load(self, form):
+        """The "apply" button next to the presets: the form filled in with the chosen preset's choices."""
+        name = self.request.POST.get("preset", "")
+        preset = preset_named(name)
+        if name and preset is None:
+            form.is_valid()  # the preset field says it does not know this name
+            return self.render(form)
+        return self.render(self.unbound(preset, self.request.POST.get("format") or ParticipantExport.Format.EXCEL))
+
+    def save(self, form):
+        user = self.request.user
+        if not (user.has_perm("events.add_exportpreset") and user.has_perm("events.change_exportpreset")):
+            raise PermissionDenied
+        chosen = form.cleaned_data
+        choice = {"columns": chosen["columns"], "roles": chosen["roles"], "statuses": chosen["statuses"]}
+        preset, created = ExportPreset.objects.update_or_create(
+            name=chosen["preset_name"].strip(), defaults=choice, create_defaults={**choice, "created_by": user}
+        )
+        message = _("The preset “%(name)s” was saved.") if created else _("The preset “%(name)s” was replaced.")
+        self.model_admin.message_user(self.request, message % {"name": preset.name}, messages.SUCCESS)
+        return self.render(self.unbound(preset, chosen["format"]))
+
+    def render(self, form):
+        request, model_admin = self.request, self.model_admin
+        user = request.user
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "title": _("Export participants"),
+            "opts": model_admin.opts,
+            "events": self.events,
+            "form": form,
+            "action": self.action,
+            "personal": self.personal,
+            "can_save_preset": user.has_perm("events.add_exportpreset") and user.has_perm("events.change_exportpreset"),
+            "has_presets": ExportPreset.objects.exists(),
+        }
+        return TemplateResponse(request, "admin/events/export_confirmation.html", context)
 
 
 @admin.register(ParticipantExport)
@@ -383,7 +486,20 @@ class ParticipantExportAdmin(EditorInputMixin, admin.ModelAdmin):
     search_fields = ["username"]
     date_hierarchy = "created"
     list_select_related = ["user"]
-    fields = ["created", "finished", "user", "username", "source", "event_list", "filters", "format", "row_count", "completed"]
+    fields = [
+        "created",
+        "finished",
+        "user",
+        "username",
+        "source",
+        "event_list",
+        "filters",
+        "format",
+        "preset",
+        "column_list",
+        "row_count",
+        "completed",
+    ]
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("events.export_participants") or super().has_view_permission(request, obj)
@@ -415,6 +531,51 @@ class ParticipantExportAdmin(EditorInputMixin, admin.ModelAdmin):
             titles = [found.get(slug, slug) for slug in obj.events]
         return format_html_join(mark_safe("<br>"), "{}", ((title,) for title in titles)) or "—"
 
+    @admin.display(description=_("columns"))
+    def column_list(self, obj):
+        return column_headers(obj.columns)
+
 
 def event_titles(slugs) -> dict[str, str]:
     return dict(Event.objects.filter(slug__in=slugs).values_list("slug", "title")) if slugs else {}
+
+
+def column_headers(keys) -> str:
+    """The French headers of these columns, in order; a key no longer known as recorded."""
+    return ", ".join(str(COLUMNS_BY_KEY[key].header) if key in COLUMNS_BY_KEY else key for key in keys) or "—"
+
+
+@admin.register(ExportPreset)
+class ExportPresetAdmin(EditorInputMixin, admin.ModelAdmin):
+    """Presets of participant exports, shared by the team; made on the export page, or here."""
+
+    form = ExportPresetAdminForm
+    list_display = ["name", "column_list", "filter_list", "updated"]
+    search_fields = ["name"]
+    fields = ["name", "columns", "roles", "statuses"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        personal = may_see_personal_data(request.user)
+
+        class PresetForm(form):
+            def __init__(self, *args, **kw):
+                kw.setdefault("personal", personal)
+                super().__init__(*args, **kw)
+
+        return PresetForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("columns"))
+    def column_list(self, obj):
+        return column_headers(obj.columns)
+
+    @admin.display(description=_("participants"))
+    def filter_list(self, obj):
+        roles = [str(Participation.Role(role).label) for role in obj.roles if role in Participation.Role.values]
+        statuses = [str(Participation.Status(s).label) for s in obj.statuses if s in Participation.Status.values]
+        return " · ".join(filter(None, [", ".join(roles), ", ".join(statuses)])) or _("all")

@@ -402,6 +402,7 @@ class ParticipantExport(models.Model):
     class Format(models.TextChoices):
         EXCEL = "excel", _("Excel (semicolons, UTF-8 with BOM)")
         CSV = "csv", _("CSV (RFC 4180)")
+        XLSX = "xlsx", _("XLSX workbook (Excel, LibreOffice)")
 
     created = models.DateTimeField(_("exported on"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -424,6 +425,10 @@ class ParticipantExport(models.Model):
         _("completed"), default=False, help_text=_("Unticked when the download stopped before the last row.")
     )
     finished = models.DateTimeField(_("finished on"), null=True, blank=True)
+    columns = models.JSONField(
+        _("columns"), default=list, blank=True, help_text=_("Keys of the exported columns, in the file's order.")
+    )
+    preset = models.CharField(_("export preset"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("participant export")
@@ -432,3 +437,30 @@ class ParticipantExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username or '?'} – {timezone.localtime(self.created):%Y-%m-%d %H:%M}"
+
+
+class ExportPreset(models.Model):
+    """A named choice of columns and filters for participant exports, shared by the team."""
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("E.g. “Welcome desk: name, organisation”."))
+    columns = models.JSONField(_("columns"), default=list, help_text=_("Keys of the columns, in the file's order."))
+    roles = models.JSONField(_("roles"), default=list, blank=True, help_text=_("Empty: every role."))
+    statuses = models.JSONField(_("statuses"), default=list, blank=True, help_text=_("Empty: every status."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("export preset")
+        verbose_name_plural = _("export presets")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="one_export_preset_per_name")]
+
+    def __str__(self) -> str:
+        return self.name

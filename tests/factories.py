@@ -145,6 +145,8 @@ def communication_group() -> Group:
     wanted = [*migration.codenames(), ("events", "view_participantexport"), *library.CODENAMES]
     site_pages = importlib.import_module("pages.migrations.0002_communication_edits_pages")
     wanted += [("pages", codename) for codename in site_pages.CODENAMES]
+    presets = importlib.import_module("events.migrations.0012_export_presets")
+    wanted += [("events", codename) for codename in presets.CODENAMES]
     group.permissions.set(
         [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in wanted]
     )

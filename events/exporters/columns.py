@@ -15,26 +15,64 @@ TEXT, DATETIME = "text", "datetime"
 
 @dataclass(frozen=True)
 class Column:
+    key: str  # what presets, the export form, the command and the audit record name it by
     header: str
     field: str  # what the portable source selects through the ORM
     sql: str  # what COPY selects, in its query's aliases (see postgresql.FROM)
     kind: str = TEXT  # TEXT, DATETIME or a key of LABELS
+    personal: bool = False  # contact details: only for those who may see them (may_see_personal_data)
+    width: int = 18  # in an XLSX sheet, in characters
 
 
 COLUMNS = [
-    Column(pgettext_lazy("export column", "Last name"), "person__last_name", "person.last_name"),
-    Column(pgettext_lazy("export column", "First name"), "person__first_name", "person.first_name"),
+    Column("last_name", pgettext_lazy("export column", "Last name"), "person__last_name", "person.last_name"),
+    Column("first_name", pgettext_lazy("export column", "First name"), "person__first_name", "person.first_name"),
     # The organisation at the time of the participation, else the person's current one.
-    Column(pgettext_lazy("export column", "Organisation"), "organisation_name", "organisation.name"),
-    Column(pgettext_lazy("export column", "Job title"), "person__job_title", "person.job_title"),
-    Column(pgettext_lazy("export column", "Role"), "role", "participation.role", kind="role"),
-    Column(pgettext_lazy("export column", "Talk title"), "talk_title", "participation.talk_title"),
-    Column(pgettext_lazy("export column", "E-mail"), "person__email", "person.email"),
-    Column(pgettext_lazy("export column", "Phone"), "person__phone", "person.phone"),
-    Column(pgettext_lazy("export column", "Status"), "status", "participation.status", kind="status"),
-    Column(pgettext_lazy("export column", "Registered on"), "created", "participation.created", kind=DATETIME),
-    Column(pgettext_lazy("export column", "Event"), "event__title", "event.title"),
+    Column(
+        "organisation",
+        pgettext_lazy("export column", "Organisation"),
+        "organisation_name",
+        "organisation.name",
+        width=32,
+    ),
+    Column("job_title", pgettext_lazy("export column", "Job title"), "person__job_title", "person.job_title", width=24),
+    Column("role", pgettext_lazy("export column", "Role"), "role", "participation.role", kind="role", width=14),
+    Column(
+        "talk_title", pgettext_lazy("export column", "Talk title"), "talk_title", "participation.talk_title", width=40
+    ),
+    Column("email", pgettext_lazy("export column", "E-mail"), "person__email", "person.email", personal=True, width=30),
+    Column("phone", pgettext_lazy("export column", "Phone"), "person__phone", "person.phone", personal=True),
+    Column(
+        "status", pgettext_lazy("export column", "Status"), "status", "participation.status", kind="status", width=14
+    ),
+    Column(
+        "registered_on",
+        pgettext_lazy("export column", "Registered on"),
+        "created",
+        "participation.created",
+        kind=DATETIME,
+        width=17,
+    ),
+    Column("event", pgettext_lazy("export column", "Event"), "event__title", "event.title", width=32),
 ]
+COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
+DEFAULT_COLUMNS = [column.key for column in COLUMNS]  # the default preset: all eleven, in this order
+
+
+def columns_named(keys) -> list[Column]:
+    """The columns of these keys, in this order; ValueError names the first unknown or repeated key."""
+    seen = set()
+    for key in keys:
+        if key not in COLUMNS_BY_KEY:
+            raise ValueError(f"Unknown column: {key!r} (choose among {', '.join(DEFAULT_COLUMNS)}).")
+        if key in seen:
+            raise ValueError(f"Column given twice: {key!r}.")
+        seen.add(key)
+    if not seen:
+        raise ValueError("No column to export.")
+    return [COLUMNS_BY_KEY[key] for key in keys]
+
+
 LABELS: dict[str, type[TextChoices]] = {"role": Participation.Role, "status": Participation.Status}
 
 FOLDED, CODE_POINT, VALUE = "folded", "code point", "value"

@@ -6,6 +6,7 @@ which writes the same bytes.
 
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -25,6 +26,7 @@ SQLITE_SORT_KEY_FUNCTION = "bassin_sort_key"
 _formula = re.compile(FORMULA_PATTERN)
 _phone = re.compile(PHONE_PATTERN)
 _line_break = re.compile("\r\n?|\n")
+_carriage_return = re.compile("\r\n?")
 
 
 def defuse(value: str) -> str:
@@ -86,11 +88,11 @@ class PortableSource:
         self.labels = labels
         self.zone = ZoneInfo(settings.TIME_ZONE)
 
-    def queryset(self) -> QuerySet:
+    def queryset(self, *extra: str) -> QuerySet:
         return (
             self.participations.annotate(organisation_name=Coalesce("organisation__name", "person__organisation__name"))
             .order_by(*(order_by(key) for key in ORDER))
-            .values_list(*(column.field for column in self.columns))
+            .values_list(*(column.field for column in self.columns), *extra)
         )
 
     def rows(self) -> Iterator[list[str]]:
@@ -108,3 +110,36 @@ class PortableSource:
         if column.kind == DATETIME:
             return lambda value: value.astimezone(self.zone).strftime(DATETIME_FORMAT)
         return lambda value: "" if value is None else value
+
+    def typed_rows(self) -> Iterator[list]:
+        """Rows for a typed sheet (XLSX): the text as stored, line breaks as LF and never defused (a text
+        cell is never a formula), labels, and the registration time as a naive datetime in its event's zone."""
+        connection = connections[self.participations.db]
+        if connection.vendor == "sqlite":
+            register_sqlite_functions(connection)
+        formatters = [self.typed_formatter(column) for column in self.columns]
+        dates = [index for index, column in enumerate(self.columns) if column.kind == DATETIME]
+        for *values, zone in self.queryset("event__timezone").iterator(chunk_size=ITERATOR_CHUNK_SIZE):
+            row = [format_(value) for format_, value in zip(formatters, values, strict=True)]
+            for index in dates:
+                row[index] = row[index].astimezone(event_zone(zone)).replace(tzinfo=None)
+            yield row
+
+    def typed_formatter(self, column: Column) -> Callable[[object], object]:
+        if column.kind in self.labels:
+            labels = self.labels[column.kind]
+            return lambda value: labels.get(value, value)
+        if column.kind == DATETIME:
+            return lambda value: value
+        return lf_text
+
+
+def lf_text(value: str | None) -> str:
+    if value is None:
+        return ""
+    return _carriage_return.sub("\n", value) if "\r" in value else value
+
+
+@cache
+def event_zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)

@@ -1,7 +1,6 @@
 """Writers turn rows of cells (already defused by their source) into the bytes of a file.
 
-One writer per file type: CSV now, in two dialects. Another type (XLSX, issue 14) is another
-class with the same content_type, extension and chunks(), listed in WRITERS.
+One writer per file type: CSV in two dialects, and XLSX (xlsx.py), which takes typed rows.
 """
 
 import csv
@@ -10,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..models import ParticipantExport
+from .xlsx import XlsxWriter
 
 Format = ParticipantExport.Format
 CHUNK_CHARACTERS = 64 * 1024
@@ -26,6 +26,7 @@ class CsvWriter:
 
     content_type = "text/csv; charset=utf-8"
     extension = "csv"
+    typed = False  # takes defused text cells
 
     def __init__(self, dialect: Dialect):
         self.dialect = dialect
@@ -59,4 +60,5 @@ class CsvWriter:
 WRITERS = {
     Format.EXCEL: CsvWriter(Dialect(";", bom=True)),  # what Excel in French opens with a double click
     Format.CSV: CsvWriter(Dialect(",", bom=False)),  # RFC 4180
+    Format.XLSX: XlsxWriter(),
 }

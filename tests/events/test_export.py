@@ -188,7 +188,7 @@ class ExportFileTests(TestCase):
 
     def test_unknown_format_is_refused(self):
         with self.assertRaises(ValueError):
-            ParticipantExporter(self.participations, format="xlsx")
+            ParticipantExporter(self.participations, format="pdf")
 
     def test_an_empty_selection_is_a_header_line(self):
         for participations in (Participation.objects.none(), Participation.objects.filter(event__in=[])):

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from events.exporters import DEFAULT_COLUMNS
 from events.models import ParticipantExport, Participation
 from people.models import Person
 from tests.factories import make_event, make_participation, make_person, make_user
@@ -101,8 +102,8 @@ class ExportAdminTests(TestCase):
 
     def test_bad_input_is_a_client_error(self):
         self.client.force_login(self.communication)
-        self.assertEqual(export(self.client, self.event_export_url(self.congress), {"format": "xlsx"}).status_code, 400)
-        self.assertEqual(self.client.get(self.event_export_url(self.congress), {"format": "xlsx"}).status_code, 400)
+        self.assertEqual(export(self.client, self.event_export_url(self.congress), {"format": "pdf"}).status_code, 400)
+        self.assertEqual(self.client.get(self.event_export_url(self.congress), {"format": "pdf"}).status_code, 400)
         for pk in ("999999", "abc"):
             self.assertEqual(export(self.client, reverse("admin:events_event_export", args=[pk])).status_code, 404)
             self.assertEqual(self.client.get(reverse("admin:events_event_export", args=[pk])).status_code, 404)
@@ -127,10 +128,18 @@ class ExportAdminTests(TestCase):
         self.assertFalse(ParticipantExport.objects.exists())
 
     def test_event_list_action_exports_the_selected_events_as_one_file(self):
+        """The action opens the export page, whose form posts back to the list with the selection."""
         self.client.force_login(self.communication)
+        selection = {"action": "export_participants", "_selected_action": [self.congress.pk, self.workshop.pk]}
+        page = self.client.post(reverse("admin:events_event_changelist"), selection)
+        self.assertFalse(page.streaming)
+        self.assertContains(page, "Participants de 2 événements.")
+        self.assertContains(page, '<input type="hidden" name="action" value="export_participants">')
+        self.assertFalse(ParticipantExport.objects.exists())
         response = self.client.post(
             reverse("admin:events_event_changelist"),
-            {"action": "export_participants", "_selected_action": [self.congress.pk, self.workshop.pk]},
+            {**selection, "_export_form": "1", "format": "excel", "columns-shown": "1",
+             **{f"columns-{key}": "1" for key in DEFAULT_COLUMNS}},
         )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Disposition"], f'attachment; filename="participants-{self.today}.csv"')
@@ -195,7 +204,7 @@ class ExportAdminTests(TestCase):
             ({"q": "a\x00b"}, 400),
             ({"role__exact": "\x00"}, 400),
             ({"format": "\x00"}, 400),
-            ({"format": "xlsx"}, 400),
+            ({"format": "pdf"}, 400),
             ({"_to_field": "notes"}, 400),
             ({"event__start__gte": "2025-13-45"}, 302),
             ({"event__id__exact": "abc"}, 302),

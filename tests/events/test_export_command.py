@@ -82,7 +82,7 @@ class ExportCommandTests(TestCase):
             (["congres-2025", "inconnu", "autre-inconnu"], "Unknown event slug: autre-inconnu, inconnu."),
             (["congres-2025", "--role", "chef"], "Unknown role: 'chef'"),
             (["congres-2025", "--status", "parti"], "Unknown status: 'parti'"),
-            (["congres-2025", "--format", "xlsx"], "Unknown format: 'xlsx'"),
+            (["congres-2025", "--format", "pdf"], "Unknown format: 'pdf'"),
             (["congres-2025", "--output", str(directory / "absent" / "liste.csv")], "No such directory"),
         ]
         for args, message in cases:
@@ -121,10 +121,10 @@ class CommandLineTests(TestCase):
 
     def test_an_unknown_format_from_the_shell(self):
         result = subprocess.run(
-            [sys.executable, "manage.py", "export_participants", "congres-2025", "--format", "xlsx"],
+            [sys.executable, "manage.py", "export_participants", "congres-2025", "--format", "pdf"],
             cwd=BASE_DIR, capture_output=True, text=True, timeout=60,
             env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
         )
         self.assertNotEqual(result.returncode, 0)
         self.assertEqual(result.stdout, "")
-        self.assertEqual(result.stderr.strip().splitlines(), ["CommandError: Unknown format: 'xlsx' (choose among excel, csv)."])
+        self.assertEqual(result.stderr.strip().splitlines(), ["CommandError: Unknown format: 'pdf' (choose among excel, csv, xlsx)."])

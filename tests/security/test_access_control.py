@@ -15,7 +15,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from core.publishing import Status
-from events.models import ParticipantExport, Participation
+from events.models import ExportPreset, ParticipantExport, Participation
 from tests.factories import (
     make_article,
     make_document,
@@ -39,6 +39,7 @@ COMMUNICATION = {
     "events.programmeitem": {"changelist", "add", "change", "delete", "history"},
     "events.participation": {"changelist", "add", "change", "delete", "history"},
     "events.participantexport": {"changelist", "change", "history"},
+    "events.exportpreset": {"changelist", "add", "change", "delete", "history"},  # events/migrations/0012
     "people.organisation": {"changelist", "add", "change", "history"},
     "people.person": {"changelist", "add", "change", "history"},
     "taggit.tag": {"changelist", "add", "change", "history"},
@@ -90,6 +91,7 @@ class AdminAccessTests(TestCase):
             "events.participantexport": ParticipantExport.objects.create(
                 username="x", source="command", format="csv"
             ),
+            "events.exportpreset": ExportPreset.objects.create(name="Accueil", columns=["last_name"]),
             "people.organisation": person.organisation,
             "people.person": person,
             "taggit.tag": Tag.objects.create(name="friches"),
@@ -165,9 +167,11 @@ class AdminAccessTests(TestCase):
                     self.assertEqual(self.client.get(url).status_code, expected(role, role in may_export))
                     self.assertEqual(self.client.post(url).status_code, expected(role, role in may_export))
             with self.subTest("event list action", role=role):
+                # The export page's form posts back with the selection (the action's first POST shows it).
                 response = self.client.post(
                     reverse("admin:events_event_changelist"),
-                    {"action": "export_participants", "_selected_action": [self.event.pk]},
+                    {"action": "export_participants", "_selected_action": [self.event.pk], "_export_form": "1",
+                     "format": "excel", "columns-shown": "1", "columns-last_name": "1"},
                 )
                 self.assertEqual(response.status_code, expected(role, role in may_export))
                 if role in may_export:

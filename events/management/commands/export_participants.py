@@ -7,12 +7,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events.exporters import ParticipantExporter, recorded, start_record
-from events.models import Event, ParticipantExport, Participation
+from events.exporters import FORMATS, ParticipantExporter, recorded, start_record
+from events.models import Event, ExportPreset, ParticipantExport, Participation
 
 
 class Command(BaseCommand):
-    help = "Write the participant list of one or more events as CSV, to standard output or a file."
+    help = "Write the participant list of one or more events as CSV or XLSX, to standard output or a file."
 
     def add_arguments(self, parser):
         parser.add_argument("slugs", nargs="+", metavar="SLUG", help="Slug of an event.")
@@ -21,14 +21,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             default=ParticipantExport.Format.EXCEL,
-            help="excel (UTF-8 with BOM, semicolons; the default) or csv (RFC 4180).",
+            help="excel (UTF-8 with BOM, semicolons; the default), csv (RFC 4180) or xlsx (a workbook).",
+        )
+        parser.add_argument(
+            "--preset", metavar="NAME", help="The columns and filters of this export preset (all columns by default)."
         )
         parser.add_argument("--output", metavar="FILE", help="Write to FILE (replaced atomically) instead of stdout.")
 
-    def handle(self, *args, slugs, role, status, format, output, **options):
-        choose("format", format, ParticipantExport.Format.values)
+    def handle(self, *args, slugs, role, status, format, preset, output, **options):
+        choose("format", format, FORMATS)
         choose("role", role, Participation.Role.values)
         choose("status", status, Participation.Status.values)
+        chosen = None
+        if preset is not None:
+            chosen = ExportPreset.objects.filter(name=preset).first() if "\x00" not in preset else None
+            if chosen is None:
+                names = ", ".join(ExportPreset.objects.values_list("name", flat=True)) or "none yet"
+                raise CommandError(f"Unknown preset: {preset!r} (presets: {names}).")
         events = list(Event.objects.filter(slug__in=[slug for slug in slugs if "\x00" not in slug]).order_by("start"))
         unknown = sorted(set(slugs) - {event.slug for event in events})
         if unknown:
@@ -39,13 +48,28 @@ class Command(BaseCommand):
 
         participations = Participation.objects.filter(event__in=events)
         filters = {}
+        if chosen is not None and chosen.roles:
+            participations = participations.filter(role__in=chosen.roles)
+            filters["roles"] = chosen.roles
+        if chosen is not None and chosen.statuses:
+            participations = participations.filter(status__in=chosen.statuses)
+            filters["statuses"] = chosen.statuses
         if role:
             participations = participations.filter(role=role)
             filters["role"] = role
         if status:
             participations = participations.filter(status=status)
             filters["status"] = status
-        exporter = ParticipantExporter(participations, format=format, events=events)
+        try:
+            exporter = ParticipantExporter(
+                participations,
+                format=format,
+                events=events,
+                columns=chosen.columns if chosen is not None else None,
+                preset=chosen.name if chosen is not None else "",
+            )
+        except ValueError as error:  # a preset naming a column that no longer exists
+            raise CommandError(f"Preset {chosen.name!r}: {error}") from error
         record = start_record(
             exporter, source=ParticipantExport.Source.COMMAND, username=system_user(), filters=filters
         )
