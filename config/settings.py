@@ -299,11 +299,23 @@ PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(8 * 10
 # Writes to these apps' tables change the content generation in the same transaction, through
 # database triggers (core/generation.py): every cached page is stale in every process at once.
 CONTENT_APPS = ["library", "news", "events", "people", "pages", "taggit", "redirects", "sites"]
-CONTENT_EXCLUDED_MODELS = ["events.ParticipantExport"]  # the export audit is not public
+CONTENT_EXCLUDED_MODELS = ["events.ParticipantExport", "people.PersonalDataAudit"]  # audits are not public
 # Paths never cached (besides the admin, static and media files).
 PAGE_CACHE_EXEMPT = ["/bench/", "/robots.txt", "/favicon.ico", "/documents/"]  # files: FileResponse
 # A trivial view at /bench/ping, for the load benchmark's ceiling (bench/load.py).
 BENCH_PING = env_bool("BENCH_PING", False)
+
+# Personal data (docs/personal-data.md): how long it is kept; ``manage.py personal_data purge``
+# (a daily cron) anonymises or deletes what falls due. A period set to None is never purged.
+PERSONAL_DATA_RETENTION = {
+    # A person who is not public and whose last event ended this many years ago is anonymised;
+    # a public person keeps the profile but loses e-mail, phone and the participations' notes.
+    "PARTICIPATION_YEARS": 3,
+    # A person with no participation and no public profile, unchanged for this many years: anonymised.
+    "INACTIVE_YEARS": 3,
+    # The participant export audit (events.ParticipantExport) is deleted after this many days.
+    "EXPORT_AUDIT_DAYS": 365,
+}
 
 # Scaling out (docs/deployment.md)
 

@@ -972,7 +972,7 @@ l’Union européenne, par exemple vers le Canada pour un congrès au Québec : 
 <h2>Vos droits</h2>
 <p>Vous disposez d’un droit d’accès, de rectification, d’effacement, de limitation et d’opposition, d’un
 droit à la portabilité de vos données et du droit de définir des directives sur leur sort après votre
-décès. Pour les exercer, écrivez au délégué à la protection des données ; une réponse vous sera apportée
+décès. Pour les exercer, écrivez au délégué à la protection des données (ci-dessous, ou par la page <a href="/contact/">Contact</a>) ; une réponse vous sera apportée
 dans un délai d’un mois.</p>
 <h2>Délégué à la protection des données</h2>
 <p>Par courriel : [adresse électronique à compléter] ; par courrier : Délégué à la protection des données,

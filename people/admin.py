@@ -6,7 +6,8 @@ from core.admin_input import EditorInputMixin
 from core.history import HistoryAdminMixin
 from core.paginators import EstimatedCountPaginator
 
-from .models import Organisation, Person
+from .models import Organisation, Person, PersonalDataAudit
+from .personal_data_admin import PersonalDataAdminMixin, PersonalDataAuditAdmin
 
 
 @admin.register(Organisation)
@@ -30,7 +31,7 @@ class OrganisationAdmin(EditorInputMixin, HistoryAdminMixin):
 
 
 @admin.register(Person)
-class PersonAdmin(EditorInputMixin, HistoryAdminMixin):
+class PersonAdmin(PersonalDataAdminMixin, EditorInputMixin, HistoryAdminMixin):
     list_display = ["full_name", "organisation", "job_title", "is_public", "photo_thumbnail"]
     list_display_links = ["full_name"]
     list_filter = ["is_public", "organisation__kind", "tags"]
@@ -59,3 +60,6 @@ class PersonAdmin(EditorInputMixin, HistoryAdminMixin):
 
     class Media:
         js = ["admin/js/urlify.js", "admin/js/slugify_fr.js"]
+
+
+admin.site.register(PersonalDataAudit, PersonalDataAuditAdmin)

@@ -1,8 +1,10 @@
 import reversion
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -149,6 +151,8 @@ class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
                 name="people_person_public_idx",
             ),
         ]
+        # Given to nobody by default (superusers have it): people/personal_data.py, docs/personal-data.md.
+        permissions = [("manage_personal_data", _("Can export and erase personal data"))]
 
     def __str__(self) -> str:
         return self.full_name
@@ -165,3 +169,54 @@ class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
             self.slug = unique_slug(self, self.full_name)
         super().save(*args, **kwargs)
 
+
+
+class PersonalDataAudit(models.Model):
+    """An export or an erasure of a person's data: who, when, how the person was named; never the data.
+
+    ``ident_digest`` is a keyed hash (HMAC with SECRET_KEY) of the e-mail or slug typed: it answers
+    "was this address erased?" for whoever holds the key, and tells nothing to anyone else.
+    """
+
+    class Action(models.TextChoices):
+        EXPORT = "export", _("Export (right of access)")
+        ERASURE = "erasure", _("Erasure (on request)")
+        RETENTION = "retention", _("Anonymised at the end of the retention period")
+
+    class IdentKind(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SLUG = "slug", _("Slug")
+        ADMIN = "admin", _("Chosen in the admin")
+        RETENTION = "retention", _("Retention rule")
+
+    created = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="personal_data_audits",
+        db_index=False,  # people_pdaudit_person_idx starts with it
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(_("by"), max_length=150, blank=True, help_text=_("Kept when the account is deleted."))
+    ident_kind = models.CharField(_("identified by"), max_length=20, choices=IdentKind.choices)
+    ident_digest = models.CharField(_("identifier (keyed hash)"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data record")
+        verbose_name_plural = _("personal data records")
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["person", "action"], name="people_pdaudit_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} – {timezone.localtime(self.created):%Y-%m-%d %H:%M}"

@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from core.publishing import Status
 from events.models import ExportPreset, ParticipantExport, Participation
+from people.models import PersonalDataAudit
 from tests.factories import (
     make_article,
     make_document,
@@ -42,6 +43,7 @@ COMMUNICATION = {
     "events.exportpreset": {"changelist", "add", "change", "delete", "history"},  # events/migrations/0012
     "people.organisation": {"changelist", "add", "change", "history"},
     "people.person": {"changelist", "add", "change", "history"},
+    "people.personaldataaudit": set(),  # superusers only: people.manage_personal_data
     "taggit.tag": {"changelist", "add", "change", "history"},
     # events/migrations/0010_communication_uses_library.py
     "library.picture": {"changelist", "add", "change", "delete", "history"},
@@ -58,6 +60,7 @@ COMMUNICATION = {
 # What nobody may do, not even a superuser: logs are written by the site, not by hand.
 NOBODY = {
     "events.participantexport": {"add", "delete"},
+    "people.personaldataaudit": {"add", "delete"},
     "axes.accessattempt": {"add"},
     "axes.accesslog": {"add"},
     "axes.accessfailurelog": {"add"},
@@ -94,6 +97,7 @@ class AdminAccessTests(TestCase):
             "events.exportpreset": ExportPreset.objects.create(name="Accueil", columns=["last_name"]),
             "people.organisation": person.organisation,
             "people.person": person,
+            "people.personaldataaudit": PersonalDataAudit.objects.create(action="export", ident_kind="admin"),
             "taggit.tag": Tag.objects.create(name="friches"),
             "library.picture": make_picture(),
             "library.document": make_document(),
