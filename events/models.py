@@ -403,6 +403,7 @@ class ParticipantExport(models.Model):
         EXCEL = "excel", _("Excel (semicolons, UTF-8 with BOM)")
         CSV = "csv", _("CSV (RFC 4180)")
         XLSX = "xlsx", _("XLSX workbook (Excel, LibreOffice)")
+        PDF = "pdf", _("PDF (sign-in sheet or badges)")
 
     created = models.DateTimeField(_("exported on"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -26,7 +26,7 @@ from .signin import render_signin
 from .text import clean, missing_glyphs
 
 PRINT_LANGUAGE = "fr"
-PDF_FORMAT = "pdf"  # ParticipantExport.format of a printed list; which sheet goes in its filters
+PDF_FORMAT = ParticipantExport.Format.PDF  # a printed list in the export log; which sheet goes in its filters
 
 
 class NothingToPrint(Exception):
