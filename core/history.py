@@ -407,11 +407,11 @@ class HistoryAdminMixin(VersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        current = self.model._default_manager.filter(pk=unquote(object_id)).first()
+        current = self.get_object(request, unquote(object_id))
+        version = self._version(version_id, object_id=unquote(object_id))
         if current is not None and all(hasattr(current, name) for name in PUBLICATION_FIELDS):
             request._history_publication = {name: getattr(current, name) for name in PUBLICATION_FIELDS}
         request._history_preview = True
-        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
         context = {
             "title": gettext("Restore the version of %(date)s")
             % {"date": formats.date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")},
@@ -449,9 +449,20 @@ class HistoryAdminMixin(VersionAdmin):
             return redirect(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist")
 
     def recover_view(self, request, version_id, extra_context=None):
+        version = self._version(version_id)
+        if self.model._default_manager.filter(pk=version.object_id).exists():
+            raise Http404  # not deleted: its history restores it
         request._history_preview = True
         request._history_recovering = True  # with all that the deletion took along
         return super().recover_view(request, version_id, extra_context)
+
+    def _version(self, version_id, *, object_id=None) -> Version:
+        """A version of this admin's model (of that object): another model's version, which the
+        user may have no right to change, is not found here."""
+        versions = Version.objects.get_for_model(self.model)
+        if object_id is not None:
+            versions = versions.filter(object_id=object_id)
+        return get_object_or_404(versions.select_related("revision"), pk=version_id)
 
     def is_history_preview(self, request) -> bool:
         return getattr(request, "_history_preview", False)

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+from base64 import b32decode
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import totp
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -116,16 +118,54 @@ def url(page, name, *args, query=""):
     return page.base_url + reverse(name, args=args) + query
 
 
-def test_01_log_in(site, live_server):
+def code_for(secret: str, ahead: int = 0) -> str:
+    """What the authenticator app shows for the key typed from the enrolment page (``ahead`` periods later),
+    as tests/browser/test_two_factor.py computes it."""
+    key = b32decode(secret.replace(" ", ""))
+    return f"{totp(key, step=30, t0=-ahead * 30, digits=6):06d}"
+
+
+def test_01_log_in(site, live_server, settings):
+    """The password, then the second factor as production asks it (REQUIRE_2FA, core/two_factor.py): on for
+    this chapter only, the others log in with the password alone."""
     demo(live_server)
     site.set_viewport_size({"width": WIDTH, "height": HEIGHT})
     shot = Camera(site, "01-se-connecter.md")
+    settings.REQUIRE_2FA = True
 
     site.goto(url(site, "admin:login"))
     site.fill("#id_username", EDITOR)
     site.fill("#id_password", PASSWORD)
     shot("connexion-formulaire", mark=site.locator(".submit-row input[type=submit]"))
     site.click("input[type=submit]")
+
+    # First login: the enrolment (QR code, its key, a code to confirm), then the recovery codes.
+    site.wait_for_url(url(site, "admin:two_factor_enrol"))
+    secret = site.locator("#two-factor-secret").inner_text()
+    site.fill("#id_code", code_for(secret))
+    shot(
+        "connexion-double-activer",
+        mark=site.locator("img.two-factor-qr, #two-factor-secret, #id_code, #login-form input[type=submit]"),
+        height=HEIGHT + 100,
+    )
+    site.click("#login-form input[type=submit]")
+    site.wait_for_url(url(site, "admin:two_factor_recovery_codes"))
+    expect(site.locator("#recovery-codes code")).to_have_count(10)
+    shot("connexion-codes-secours", mark=site.locator("#recovery-codes"))
+    site.click(".submit-row a.button")
+    site.wait_for_url(url(site, "admin:index"))
+    site.click("#logout-form button")
+    expect(site.locator("h1")).to_contain_text("Déconnecté")
+
+    # The next logins: the password, then the code the app shows.
+    site.goto(url(site, "admin:login"))
+    site.fill("#id_username", EDITOR)
+    site.fill("#id_password", PASSWORD)
+    site.click("input[type=submit]")
+    site.wait_for_url(url(site, "admin:two_factor_verify"))
+    site.fill("#id_code", code_for(secret, 1))  # the current period's code was spent on enrolment
+    shot("connexion-double-code", mark=site.locator("#id_code, #login-form input[type=submit]"))
+    site.click("#login-form input[type=submit]")
     site.wait_for_url(url(site, "admin:index"))
     expect(site.locator("#user-tools")).to_contain_text("Aide")
     shot("connexion-accueil", mark=site.locator("#user-tools a", has_text="Aide"))
@@ -144,6 +184,15 @@ def test_01_log_in(site, live_server):
     )
     site.click("#content input[type=submit]")
     expect(site.locator("h1")).to_contain_text("avec succès")
+
+    site.click("#user-tools a >> text=Sécurité")
+    expect(site.locator("h1")).to_have_text("Sécurité du compte")
+    expect(site.locator("#content-main")).to_contain_text("Il vous reste 10 codes de secours")
+    shot(
+        "connexion-securite",
+        mark=site.locator("#user-tools a", has_text="Sécurité").or_(site.locator("#content-main input[type=submit]")),
+        height=HEIGHT + 100,
+    )
     shot.done()
 
 
@@ -347,17 +396,53 @@ def test_03_event(editor_page):
     shot.done()
 
 
-def test_04_export(editor_page):
+# A list to import into the congress, as a partner would send it (Excel's French CSV: semicolons): one new
+# person, one the site knows, one already a participant, the new one twice, a row without a last name.
+IMPORT_CSV = """Prénom;Nom;Courriel;Organisme;Fonction
+Camille;Vasseur;camille.vasseur@example.org;Ville de Lens;chargée de mission
+Zoé;Lambert;zoe.lambert@example.org;;urbaniste
+Catherine;Bertram;;Mission Bassin Minier;directrice
+Camille;Vasseur;camille.vasseur@example.org;Ville de Lens;chargée de mission
+Julien;;julien.caron@example.org;Région Hauts-de-France;élu
+"""
+
+
+def test_04_export(editor_page, tmp_path):
     site = editor_page
     shot = Camera(site, "04-exporter.md")
     congress = Event.objects.get(slug__startswith="congres-international")
+    tools = site.locator(".object-tools")
 
     site.goto(url(site, "admin:events_event_change", congress.pk))
     button = site.locator(".object-tools button.export-link")
-    shot("export-evenement", mark=button)
+    shot("export-evenement", mark=button.or_(tools.locator("a", has_text="XLSX, colonnes")))
     with site.expect_download() as download:
         button.click()
     assert download.value.suggested_filename.endswith(".csv")
+
+    # The export page: columns and their order, roles, statuses, the file; a preset for the team.
+    tools.locator("a", has_text="XLSX, colonnes").click()
+    expect(site.locator("h1")).to_contain_text("Exporter")
+    columns = site.locator("table.export-columns")
+    for key in ("email", "phone", "registered_on", "event"):
+        columns.locator(f"input[name=columns-{key}]").uncheck()
+    for position, key in enumerate(("organisation", "last_name", "first_name"), 1):
+        columns.locator(f"input[name=columns-{key}-position]").fill(str(position))
+    site.locator("input[name=roles][value=speaker]").check()
+    site.locator("input[name=format][value=xlsx]").check()
+    shot(
+        "export-colonnes",
+        mark=columns.or_(site.locator("input[name=roles][value=speaker], input[name=format][value=xlsx]")),
+        height=1400,
+    )
+    site.fill("#id_preset_name", "Intervenants, sans coordonnées")
+    site.click("input[name=_save_preset]")
+    expect(site.locator(".messagelist .success")).to_contain_text("Intervenants, sans coordonnées")
+    expect(site.locator("#id_preset")).to_have_value("Intervenants, sans coordonnées")
+    shot("export-modele", mark=site.locator(".messagelist li, #id_preset, .submit-row input.default"))
+    with site.expect_download() as download:
+        site.click(".submit-row input.default")
+    assert download.value.suggested_filename.endswith(".xlsx")
 
     site.goto(url(site, "admin:events_participation_changelist", query=f"?event__id__exact={congress.pk}"))
     site.click("#changelist-filter a >> text=Intervenant")
@@ -368,8 +453,42 @@ def test_04_export(editor_page):
         list_button.click()
     assert download.value.suggested_filename.endswith(".csv")
 
+    # Importing a list: the file, the columns guessed, the preview, then the participants.
+    listing = tmp_path / "inscrits-partenaires.csv"
+    listing.write_text(IMPORT_CSV, encoding="cp1252")
+    site.goto(url(site, "admin:events_event_change", congress.pk))
+    tools.locator("a", has_text="Importer une liste").click()
+    site.set_input_files("#id_file", str(listing))
+    shot("import-fichier", mark=site.locator("#id_file, .submit-row input[type=submit]"))
+    site.click(".submit-row input[type=submit]")
+    expect(site.locator("table.import-mapping")).to_be_visible()
+    shot(
+        "import-colonnes",
+        mark=site.locator("table.import-mapping select, #id_role, #id_status, button[value=map]"),
+        height=1100,
+    )
+    site.click("button[value=map]")
+    expect(site.locator("table.import-preview")).to_be_visible()
+    for fate in ("new", "existing", "participant", "duplicate", "error"):
+        expect(site.locator(f"table.import-preview tr.fate-{fate}").first).to_be_visible()
+    site.check("#id_skip_errors")
+    shot("import-apercu", mark=site.locator(".import-counts, #id_skip_errors, button[value=confirm]"), height=1000)
+    site.click("button[value=confirm]")
+    expect(site.locator(".messagelist .success")).to_contain_text("2 participants ajoutés")
+    shot("import-termine", mark=site.locator(".messagelist li, #result_list tr:has-text('Vasseur')"))
+
+    # The printed lists, from the event page.
+    site.goto(url(site, "admin:events_event_change", congress.pk))
+    printing = tools.locator("button.print-link")
+    expect(printing).to_have_count(2)
+    shot("impression-boutons", mark=printing)
+    for number in range(2):
+        with site.expect_download() as download:
+            printing.nth(number).click()
+        assert download.value.suggested_filename.endswith(".pdf")
+
     site.goto(url(site, "admin:events_participantexport_changelist"))
-    expect(site.locator("#result_list tbody tr")).to_have_count(2)
+    expect(site.locator("#result_list tbody tr")).to_have_count(5)
     shot("export-journal", mark=site.locator("#result_list"))
     shot.done()
 

@@ -1,13 +1,14 @@
 """The history of content: an officer corrects an article, sees who changed what, compares two
 versions, puts an earlier one back, and recovers an event a superuser deleted by mistake."""
 
+import io
 from datetime import timedelta
 
 import reversion
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -16,6 +17,7 @@ from core.history import author, compare, word_diff
 from core.publishing import Status
 from events.models import Event, Participation, ProgrammeItem, Speaker
 from news.models import Article
+from tests.core.test_admin_editing import resubmit_data
 from tests.factories import (
     communication_group,
     make_article,
@@ -25,7 +27,6 @@ from tests.factories import (
     make_programme_item,
     make_user,
 )
-from tests.core.test_admin_editing import resubmit_data
 from tests.security.test_hostile_input import form_data
 
 
@@ -119,7 +120,7 @@ class VersionsFromEveryPathTests(HistoryTestCase):
         self.assertEqual(kinds, ["event", "participation", "programmeitem", "speaker"])
 
     def test_a_management_command_signs_its_versions(self):
-        call_command("loaddemo", stdout=open("/dev/null", "w"))
+        call_command("loaddemo", stdout=io.StringIO())
         article = Article.objects.get(slug="mission-bassin-minier-congres-friches-industrielles-thetford-mines")
         [version] = versions_of(article)
         self.assertEqual(author(version.revision), "commande «\u00a0loaddemo\u00a0»")
@@ -298,6 +299,30 @@ class PermissionTests(HistoryTestCase):
         [version] = versions_of(person)
         self.assertEqual(self.client.get(self.admin_url(person, "compare") + f"?from={version.pk}&to={version.pk}").status_code, 403)
         self.assertEqual(self.client.get(self.admin_url(person, "revision", version.pk)).status_code, 403)
+
+    def test_a_version_of_another_model_is_not_found_through_this_admin(self):
+        person = make_person(first_name="Zoé", email="zoe@example.org")
+        self.client.force_login(self.superuser)
+        self.save_through_admin(person, email="nouvelle@example.org")
+        [foreign] = versions_of(person)
+        article = make_article(pk=person.pk)
+        self.client.force_login(self.officer)
+        for url in (
+            self.admin_url(article, "revision", foreign.pk),
+            reverse("admin:news_article_recover", args=(foreign.pk,)),
+            reverse("admin:news_article_revision", args=("x", foreign.pk)),
+        ):
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+            self.assertEqual(self.client.post(url, {}).status_code, 404, url)
+        person.refresh_from_db()
+        self.assertEqual(person.email, "nouvelle@example.org")
+
+    def test_an_item_still_there_is_restored_not_recovered(self):
+        article = make_article()
+        self.save_through_admin(article)
+        [version] = versions_of(article)
+        self.client.force_login(self.superuser)
+        self.assertEqual(self.client.get(reverse("admin:news_article_recover", args=(version.pk,))).status_code, 404)
 
     def test_a_viewer_sees_the_history_but_cannot_restore(self):
         from django.contrib.auth.models import Permission
