@@ -3,6 +3,9 @@
 import codecs
 import io
 import random
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 from unittest import mock
@@ -32,6 +35,7 @@ from tests.factories import (
 )
 
 DATA = Path(__file__).parent / "data" / "import"
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 HEADER = "Nom;Prénom;E-mail;Organisme;Téléphone;Fonction"
 
 
@@ -669,3 +673,39 @@ class AdminImportTests(TestCase):
 @pytest.mark.parametrize("value, expected", [(0, "A"), (25, "Z"), (26, "AA"), (51, "AZ"), (701, "ZZ")])
 def test_column_letters(value, expected):
     assert importing.column_letter(value) == expected
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+class SavedByLibreOfficeTests(TestCase):
+    """A partner's workbook, saved as CSV by LibreOffice as staff do (« Enregistrer sous… CSV »):
+    in Windows-1252 with semicolons (a French desktop) or in UTF-8 with commas, it reads as the
+    workbook itself does."""
+
+    def save_as_csv(self, options: str) -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / "liste.xlsx"
+            shutil.copy(DATA / "liste.xlsx", source)
+            subprocess.run(
+                [SOFFICE, "--headless", f"-env:UserInstallation=file://{folder}/profile",
+                 "--convert-to", f"csv:Text - txt - csv (StarCalc):{options}", "--outdir", folder, str(source)],
+                check=True, capture_output=True, timeout=180,
+            )
+            return (Path(folder) / "liste.csv").read_bytes()
+
+    def test_windows_1252_with_semicolons_and_utf8_with_commas_read_as_the_workbook(self):
+        workbook = read_table((DATA / "liste.xlsx").read_bytes())
+        # Windows-1252 has no « ễ »: LibreOffice writes "?" for Nguyễn there (UTF-8 keeps him).
+        for options, encoding, delimiter, kept in (("59,34,1", "cp1252", ";", 1), ("44,34,76", "utf-8", ",", 2)):
+            with self.subTest(encoding=encoding):
+                data = self.save_as_csv(options)
+                table = read_table(data)
+                self.assertEqual((table.kind, table.delimiter), ("csv", delimiter))
+                self.assertIn(encoding, table.encoding.lower().replace("windows-", "cp"))
+                self.assertEqual(table.headers, workbook.headers)
+                # The third row holds a formula, computed by LibreOffice; the date is in its locale's format.
+                without_dates = [(number, cells[:5] + cells[6:]) for number, cells in table.rows[:kept]]
+                self.assertEqual(without_dates, [(number, cells[:5] + cells[6:]) for number, cells in workbook.rows[:kept]])
+                self.assertEqual(guess_mapping(table.headers), guess_mapping(workbook.headers))
+                event = make_event()
+                plan = plan_import(event, table, guess_mapping(table.headers))
+                self.assertEqual([row.fate for row in plan.rows[:2]], ["new", "new"])
