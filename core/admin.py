@@ -27,7 +27,7 @@ from core.admin_input import (
     KeysOnlyAutocompleteSelect,
     KeysOnlyAutocompleteSelectMultiple,
 )
-from core.dates import french_date, french_time
+from core.dates import moment
 from core.publishing import Status
 
 
@@ -42,12 +42,6 @@ def thumbnail(renditions: dict, alt: str = "") -> str:
         alt,
         max(1, round(64 * renditions["height"] / renditions["width"])),
     )
-
-
-def moment(value) -> str:
-    """3 décembre 2026 à 9 h 30, in the site's time zone."""
-    value = timezone.localtime(value)
-    return _("%(date)s at %(time)s") % {"date": french_date(value), "time": french_time(value)}
 
 
 class PublicationFilter(admin.SimpleListFilter):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 MIN_YEAR, MAX_YEAR = FIRST_DAY.year, LAST_DAY.year
@@ -66,3 +67,9 @@ def french_time(value: datetime) -> str:
     if value.minute:
         return f"{value.hour} h {value.minute:02d}"
     return f"{value.hour} h"
+
+
+def moment(value: datetime) -> str:
+    """3 décembre 2026 à 9 h 30, in the site's time zone."""
+    value = timezone.localtime(value)
+    return _("%(date)s at %(time)s") % {"date": french_date(value), "time": french_time(value)}

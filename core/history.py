@@ -37,7 +37,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -47,6 +46,7 @@ from reversion import revisions  # _get_options, _follow_relations_recursive: th
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from .dates import french_date, moment
 from .models import RevisionOrigin
 from .richtext import nonce_media
 
@@ -237,15 +237,17 @@ def display(model_field, value) -> str:
         return ", ".join(names.get(str(pk), gettext("(deleted)")) for pk in value)
     if model_field.is_relation:
         related = model_field.related_model._base_manager.filter(pk=value).first()
-        return str(related) if related is not None else gettext("(deleted)")
+        if related is None:
+            return gettext("(deleted)")
+        return (related.get_full_name() if hasattr(related, "get_full_name") else "") or str(related)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
         return gettext("Yes") if value else gettext("No")
     if isinstance(model_field, models.DateTimeField):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return moment(value)
     if isinstance(model_field, models.DateField):
-        return formats.date_format(value, "DATE_FORMAT")
+        return french_date(value)
     if isinstance(model_field, models.FileField):
         return str(value).rsplit("/", 1)[-1]
     text = str(value)
@@ -414,7 +416,7 @@ class HistoryAdminMixin(VersionAdmin):
         request._history_preview = True
         context = {
             "title": gettext("Restore the version of %(date)s")
-            % {"date": formats.date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")},
+            % {"date": moment(version.revision.date_created)},
             "history_version": version,
             "keeps_publication": current is not None and hasattr(request, "_history_publication"),
             **(extra_context or {}),
@@ -432,9 +434,7 @@ class HistoryAdminMixin(VersionAdmin):
                     response = self.changeform_view(request, quote(version.object_id), request.path, extra_context)
                     if request.method == "POST" and response.status_code == 302:
                         if not request.POST.get("version_comment", "").strip():
-                            when = formats.date_format(
-                                timezone.localtime(version.revision.date_created), "DATETIME_FORMAT"
-                            )
+                            when = moment(version.revision.date_created)
                             reversion.set_comment(gettext("Version of %(date)s restored") % {"date": when})
                         return response
                     response.template_name = template_name

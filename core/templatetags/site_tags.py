@@ -17,6 +17,7 @@ from core.images import best_fallback, rendition_url
 register = template.Library()
 register.filter("french_date", dates.french_date)
 register.filter("french_day", dates.french_day)
+register.filter("moment", dates.moment)
 register.filter("share_image_url", seo.share_image_url)
 register.filter("safe_url", seo.safe_url)
 register.filter("json_ld", seo.json_ld_script)
