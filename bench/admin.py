@@ -42,6 +42,7 @@ BENCH_ENV = {
     "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "bench-media")),
     "STATIC_ROOT": os.environ.get("STATIC_ROOT", str(BASE_DIR / "var" / "bench-static")),
     "REDIS_URL": "",
+    "REQUIRE_2FA": "0",  # the pages are measured, not the sign-in (tests/core/test_two_factor.py)
 }
 
 

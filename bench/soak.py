@@ -302,6 +302,7 @@ def main():
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_REPLICA_URL", "AWS_STORAGE_BUCKET_NAME")}
     env |= {
         "DEBUG": "0", "HTTPS": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
+        "REQUIRE_2FA": "0",  # editors sign in with a password here: the soak measures saves, not the second factor
         "DATABASE_URL": database_url, "MEDIA_ROOT": str(scratch / "media"), "STATIC_ROOT": str(scratch / "static"),
         "SITE_URL": f"http://127.0.0.1:{args.port}", "DJANGO_SETTINGS_MODULE": "config.settings",
     }
