@@ -81,7 +81,7 @@ def test_an_editor_lists_and_edits_the_pages(site, site_pages):
     site.fill("#id_password", "mot-de-passe-solide-2025")
     site.click("input[type=submit]")
     site.wait_for_url(site.base_url + "/admin/")
-    site.get_by_role("link", name="Pages", exact=True).click()
+    site.locator("#content-main #pages-sitepage").get_by_role("link", name="Pages", exact=True).click()  # the app list, not the newsroom's block
     expect(site.locator("#result_list")).to_contain_text("Mentions légales")
     expect(site.locator("#result_list")).to_contain_text("Pied de page")
     shoot(site, "admin-site-pages")
