@@ -58,7 +58,7 @@ test-suite: install office
 	$(PYTEST) -m "not browser" -n 2 $(PYTEST_ARGS)
 
 test-browser: install browser
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -m browser $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -m browser -n 2 $(PYTEST_ARGS)
 
 ## Headless Chromium from Debian for the browser tests (never a downloaded build).
 browser:
