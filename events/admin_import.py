@@ -256,17 +256,17 @@ class ImportParticipantsView(View):
         messages.success(
             self.request,
             ngettext(
-                "%(count)s participant added to “%(event)s” (%(people)s new people, %(organisations)s new "
-                "organisations).",
-                "%(count)s participants added to “%(event)s” (%(people)s new people, %(organisations)s new "
-                "organisations).",
+                "%(participants)s added to “%(event)s” (%(people)s, %(organisations)s).",
+                "%(participants)s added to “%(event)s” (%(people)s, %(organisations)s).",
                 result.participations,
             )
             % {
-                "count": result.participations,
+                "participants": ngettext("%d participant", "%d participants", result.participations)
+                % result.participations,
                 "event": self.event.title,
-                "people": len(result.people),
-                "organisations": len(result.organisations),
+                "people": ngettext("%d new person", "%d new people", len(result.people)) % len(result.people),
+                "organisations": ngettext("%d new organisation", "%d new organisations", len(result.organisations))
+                % len(result.organisations),
             },
         )
         return HttpResponseRedirect(

@@ -13,6 +13,7 @@ from unittest import mock
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -603,6 +604,8 @@ class AdminImportTests(TestCase):
             fetch_redirect_response=False,
         )
         self.assertEqual(set(self.event.participations.values_list("status", flat=True)), {"confirmed"})
+        [message] = [str(m) for m in get_messages(done.wsgi_request)]
+        self.assertTrue(message.startswith(f"3 participants ajoutés à «\u00a0{self.event.title}\u00a0» (3 nouvelles personnes, "), message)
         self.assertFalse(default_storage.exists(stored))
         again = self.client.post(self.url, data)  # the same confirmation twice: the import is over
         self.assertContains(again, "a expiré")
