@@ -260,6 +260,26 @@ class EveryProcessTestCase(SimpleTestCase):
         self.assertEveryVisit("/actualites/annonce-a-retirer/", 404)
         self.assertEveryVisit("/actualites/", 200, hides="Annonce à retirer")
 
+    def test_an_erased_person_leaves_every_page_of_every_worker_at_once(self):
+        """The right to erasure (people/personal_data.py), run as the operator does, beside the workers."""
+        self.shell(
+            "from events.models import Participation\n"
+            "from tests.factories import make_event, make_participation, make_person\n"
+            "person = make_person(first_name='Ysolde', last_name='Vandermeersch', slug='ysolde-vandermeersch',"
+            " email='ysolde@example.org')\n"
+            "event = make_event(title='Journée des terrils', slug='journee-des-terrils')\n"
+            "make_participation(event=event, person=person, role=Participation.Role.SPEAKER, talk_title='Les terrils')\n"
+            "a = Article.objects.get(slug='les-terrils-classes'); a.related_people.add(person)\n"
+        )
+        pages = ["/personnes/ysolde-vandermeersch/", "/personnes/", "/agenda/journee-des-terrils/", self.article_path]
+        for path in pages:
+            self.warm(path)
+            self.assertIn("Vandermeersch", request(self.port, "GET", path)[2].decode(), path)
+        self.manage("personal_data", "erase", "ysolde@example.org", "--yes")
+        self.assertEveryVisit(pages[0], 404)
+        for path in pages[1:]:
+            self.assertEveryVisit(path, 200, hides="Vandermeersch")
+
     def test_query_parameters_a_page_does_not_read_share_its_one_copy(self):
         self.warm("/actualites/")
         for query in ("utm_source=lettre&utm_medium=email", "fbclid=IwAR0x", f"nimporte={uuid.uuid4().hex}"):
