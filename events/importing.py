@@ -102,7 +102,7 @@ FIELDS = [
     ),
     Field("role", gettext_lazy("Role"), None, "role"),
     Field("status", gettext_lazy("Status"), None, "statut|status|etat|inscription"),
-    Field("talk_title", gettext_lazy("Talk title"), 300, "titre de l intervention|intervention|talk title|sujet"),
+    Field("talk_title", gettext_lazy("Talk title"), 300, "titre de l intervention|intitule de l intervention|intervention|talk title|sujet"),
     Field(
         "notes",
         gettext_lazy("Internal notes"),

@@ -188,7 +188,8 @@ def zip_bytes(parts: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in parts.items():
-            archive.writestr(name, content)
+            # A fixed date: the same parts make the same bytes, whichever second the test runs in.
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2025, 5, 7, 9, 30, 0)), content)
     return buffer.getvalue()
 
 

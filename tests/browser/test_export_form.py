@@ -36,7 +36,7 @@ def test_choose_columns_save_a_preset_and_download_xlsx(site, live_server, tmp_p
     # Phone first, then the name; only the confirmed and registered; as a workbook.
     site.get_by_label("Position de «\u00a0Téléphone\u00a0»").fill("1")
     site.get_by_label("Position de «\u00a0Nom\u00a0»").fill("2")
-    for label in ("Prénom", "Organisation", "Fonction", "Rôle", "Intitulé de l'intervention", "Courriel", "Statut",
+    for label in ("Prénom", "Organisation", "Fonction", "Rôle", "Intitulé de l’intervention", "Courriel", "Statut",
                   "Inscrit le", "Événement"):  # fmt: skip
         site.get_by_role("checkbox", name=label, exact=True).uncheck()
     site.get_by_role("checkbox", name="Inscrit", exact=True).check()

@@ -34,7 +34,7 @@ from people.models import Person
 from tests.factories import local, make_event, make_organisation, make_participation, make_person
 
 HEADERS = [
-    "Nom", "Prénom", "Organisation", "Fonction", "Rôle", "Intitulé de l'intervention",
+    "Nom", "Prénom", "Organisation", "Fonction", "Rôle", "Intitulé de l’intervention",
     "Courriel", "Téléphone", "Statut", "Inscrit le", "Événement",
 ]
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")

@@ -15,7 +15,7 @@ from events.models import ExportPreset, ParticipantExport, Participation
 from tests.factories import make_event, make_participation, make_person, make_user
 
 ALL_HEADERS = [
-    "Nom", "Prénom", "Organisation", "Fonction", "Rôle", "Intitulé de l'intervention",
+    "Nom", "Prénom", "Organisation", "Fonction", "Rôle", "Intitulé de l’intervention",
     "Courriel", "Téléphone", "Statut", "Inscrit le", "Événement",
 ]  # fmt: skip
 

@@ -27,7 +27,7 @@ from people.models import Person
 from tests.factories import make_event, make_organisation, make_participation, make_person, make_user
 
 HEADERS = [
-    "Nom", "Prénom", "Organisation", "Fonction", "Rôle", "Intitulé de l'intervention",
+    "Nom", "Prénom", "Organisation", "Fonction", "Rôle", "Intitulé de l’intervention",
     "Courriel", "Téléphone", "Statut", "Inscrit le", "Événement",
 ]  # fmt: skip
 SOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
@@ -104,7 +104,7 @@ class XlsxFileTests(TestCase):
         by_header = dict(zip(HEADERS, alice, strict=True))
         expected = {
             "Fonction": "=1+1", "Téléphone": "0321087272", "Courriel": "+emilie@example.org",
-            "Organisation": "=Organisme", "Intitulé de l'intervention": "-Friches : la suite", "Rôle": "Intervenant",
+            "Organisation": "=Organisme", "Intitulé de l’intervention": "-Friches : la suite", "Rôle": "Intervenant",
         }  # fmt: skip
         for header, value in expected.items():
             with self.subTest(header=header):

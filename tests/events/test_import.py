@@ -102,6 +102,16 @@ class ReadingTests(TestCase):
         )
         self.assertEqual(table.rows[2][1][1], '=B2&"x"')  # a formula stays a formula, refused later
 
+    def test_a_list_the_site_exported_maps_back_column_by_column(self):
+        from events.exporters.columns import COLUMNS, french_headers
+
+        mapping = guess_mapping(french_headers(COLUMNS))
+        self.assertEqual(
+            sorted(mapping.values()),
+            sorted(["last_name", "first_name", "organisation", "job_title", "role", "talk_title", "email", "phone",
+                    "status"]),
+        )
+
     def test_blank_rows_and_trailing_empty_cells_are_dropped(self):
         table = read_table(csv_bytes("", "Nom;Prénom;;", ";;;", "Zola;Émile;;", "Hugo"))
         self.assertEqual(table.headers, ["Nom", "Prénom"])

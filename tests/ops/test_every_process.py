@@ -264,14 +264,14 @@ class EveryProcessTestCase(SimpleTestCase):
         """The right to erasure (people/personal_data.py), run as the operator does, beside the workers."""
         self.shell(
             "from events.models import Participation\n"
-            "from tests.factories import make_event, make_participation, make_person\n"
+            "from tests.factories import make_article, make_event, make_participation, make_person\n"
             "person = make_person(first_name='Ysolde', last_name='Vandermeersch', slug='ysolde-vandermeersch',"
             " email='ysolde@example.org')\n"
             "event = make_event(title='Journée des terrils', slug='journee-des-terrils')\n"
             "make_participation(event=event, person=person, role=Participation.Role.SPEAKER, talk_title='Les terrils')\n"
-            "a = Article.objects.get(slug='les-terrils-classes'); a.related_people.add(person)\n"
+            "make_article(title='Retour sur la journée', slug='retour-journee').related_people.add(person)\n"
         )
-        pages = ["/personnes/ysolde-vandermeersch/", "/personnes/", "/agenda/journee-des-terrils/", self.article_path]
+        pages = ["/personnes/ysolde-vandermeersch/", "/personnes/", "/agenda/journee-des-terrils/", "/actualites/retour-journee/"]
         for path in pages:
             self.warm(path)
             self.assertIn("Vandermeersch", request(self.port, "GET", path)[2].decode(), path)
