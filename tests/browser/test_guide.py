@@ -591,6 +591,7 @@ def test_the_guide_reads_well_in_the_admin(editor_page):
     site = editor_page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     site.click("#user-tools a >> text=Aide")
+    expect(site.locator(".guide-contents > li > a")).to_have_count(len(CAPTURES))  # the guide has loaded
     chapters = site.locator(".guide-contents > li > a").evaluate_all("links => links.map(a => a.href)")
     assert len(chapters) == len(CAPTURES)
     for address in [site.url, *chapters]:
