@@ -28,7 +28,7 @@ from core.admin_input import (
     KeysOnlyAutocompleteSelectMultiple,
 )
 from core.dates import moment
-from core.publishing import Status
+from core.publishing import Status, expiring_between, scheduled_at
 
 
 def thumbnail(renditions: dict, alt: str = "") -> str:
@@ -62,9 +62,9 @@ class PublicationFilter(admin.SimpleListFilter):
         now = timezone.now()
         published = Q(status=Status.PUBLISHED)
         if self.value() == "scheduled":
-            return queryset.filter(published, published_at__gt=now)
+            return queryset.filter(scheduled_at(now))
         if self.value() == "expiring":
-            return queryset.filter(published, unpublish_at__gt=now, unpublish_at__lte=now + self.SOON)
+            return queryset.filter(expiring_between(now, now + self.SOON))
         if self.value() == "expired":
             return queryset.filter(published, unpublish_at__lte=now)
         return queryset

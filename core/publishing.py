@@ -28,7 +28,7 @@ class PublishableQuerySet(models.QuerySet):
         )
 
     def scheduled(self):
-        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.filter(scheduled_at(timezone.now()))
 
     def publish(self) -> int:
         """Publish the drafts now; keep the date of those already scheduled or published."""
@@ -41,6 +41,16 @@ class PublishableQuerySet(models.QuerySet):
 
     def unpublish(self) -> int:
         return self.update(status=Status.DRAFT, updated=timezone.now())
+
+
+def scheduled_at(now) -> Q:
+    """Published with a date still to come: the site shows it by itself then."""
+    return Q(status=Status.PUBLISHED, published_at__gt=now)
+
+
+def expiring_between(now, until) -> Q:
+    """Published and due to leave the site after ``now`` and by ``until``."""
+    return Q(status=Status.PUBLISHED, unpublish_at__gt=now, unpublish_at__lte=until)
 
 
 class Publishable(models.Model):

@@ -39,7 +39,7 @@ from reversion.models import Revision, Version
 
 from core.admin import PublicationFilter
 from core.admin import moment as french_moment
-from core.publishing import Status
+from core.publishing import Status, expiring_between, scheduled_at
 from events.display import event_dates
 from events.models import Event, ParticipantExport, Participation
 from news.models import Article
@@ -189,12 +189,7 @@ def publishing_block(request, model, now: datetime) -> PublishingBlock:
     with window functions, whose SQL alone takes Django longer to build than the database to run.
     """
     soon = now + PublicationFilter.SOON
-    published = Q(status=Status.PUBLISHED)
-    draft, scheduled, leaving = (
-        Q(status=Status.DRAFT),
-        published & Q(published_at__gt=now),
-        published & Q(unpublish_at__gt=now, unpublish_at__lte=soon),
-    )
+    draft, scheduled, leaving = Q(status=Status.DRAFT), scheduled_at(now), expiring_between(now, soon)
     # One date a row: when a draft last changed, when a scheduled item comes out or a leaving one goes.
     pile = Case(When(draft, then=Value("draft")), When(scheduled, then=Value("scheduled")), default=Value("leaving"))
     when = Case(When(draft, then=F("updated")), When(scheduled, then=F("published_at")), default=F("unpublish_at"))
