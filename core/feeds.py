@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
@@ -27,10 +28,20 @@ def plain_text(html: str, words: int | None = None) -> str:
     return text
 
 
+def with_tag_list():
+    """The tags of many items in one query, as a list on each item: ``item.tag_list``.
+
+    ``prefetch_related("tags")`` makes Django build a taggit queryset for every item before
+    it fills that item's cache (about 1 ms each: 30 ms of a 30-item feed); a list attribute
+    is filled directly.
+    """
+    return Prefetch("tags", to_attr="tag_list")
+
+
 class SiteFeed(Feed):
     """Links at the site's canonical address (``SITE_URL``); entry ids that survive a slug change.
 
-    Items are ``Publishable`` and tagged. Titles are Django's default ``item_title``:
+    Items are ``Publishable`` and tagged, their tags fetched with ``with_tag_list()``. Titles are Django's default ``item_title``:
     ``str(item)`` escaped, as RSS readers read it as HTML.
     """
 
@@ -59,7 +70,7 @@ class SiteFeed(Feed):
         return item.updated
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.tag_list]
 
 
 class AtomFeedMixin:

@@ -6,12 +6,15 @@ A model declares its searchable columns with their weight, e.g. on Article::
 
     class Article(models.Model):
         site_search = SEARCH
-        class Meta:
-            indexes = [GinIndex(SEARCH.vector(), name="news_article_search_idx")]
+
+and a migration stores that document in its table on PostgreSQL
+(``core.postgres.AddSearchDocument("article", SEARCH.weighted)``: a generated column with its
+GIN index).
 
 PostgreSQL ranks a full-text match with French stemming that ignores accents (the
-``french_unaccent`` configuration, core/migrations/0001): the vector is a fixed expression of
-the model's own columns, so the expression index serves it. SQLite, for development, matches
+``french_unaccent`` configuration, core/migrations/0001) against the stored document: neither
+matching nor ranking computes a vector from the texts at query time. Another set of columns
+(the people's names only, say) is matched as an expression. SQLite, for development, matches
 every word of the query inside the texts with accents and case folded (core.text.fold).
 The choice is made in one place, ``match()``; the search page (pages/search.py) says which
 models are searched and what of them is public.
@@ -23,12 +26,14 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
+from django.contrib.postgres.search import SearchVectorField
+from django.db.models import Case, Expression, F, FloatField, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Coalesce
 
 from core.text import fold
 
 SEARCH_CONFIG = "french_unaccent"
+DOCUMENT_COLUMN = "search_document"  # core.postgres.AddSearchDocument
 MAX_TERMS = 10
 WORD = re.compile(r"\w+")
 # A word of one letter is a French stop word (l', d', y...), but for « à »: once its accent is
@@ -60,6 +65,20 @@ class SearchFields:
         return self.weighted["A"]
 
 
+class StoredDocument(Expression):
+    """The query's own table's ``search_document`` column (PostgreSQL; see AddSearchDocument).
+
+    Not a model field, so named here: the table's alias is read when the query is compiled,
+    which also holds once the query becomes a subquery and its aliases are renamed.
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(DOCUMENT_COLUMN)}", []
+
+
 # Another condition a row may match by (people through their organisation's name), given the
 # matching function itself so that it matches the same way.
 RelatedMatch = Callable[[Callable[..., QuerySet], str], Q]
@@ -82,9 +101,11 @@ def _postgres_match(queryset, fields, query, *, ordering=(), ranked=False, relat
     condition = Q(search=search_query)
     if related:
         condition |= related(_postgres_match, query)
-    matched = queryset.annotate(search=fields.vector()).filter(condition)
+    stored = fields == getattr(queryset.model, "site_search", None)
+    document = StoredDocument if stored else fields.vector
+    matched = queryset.annotate(search=document()).filter(condition)
     if ranked:
-        matched = matched.annotate(rank=SearchRank(fields.vector(), search_query)).order_by("-rank", *ordering)
+        matched = matched.annotate(rank=SearchRank(document(), search_query)).order_by("-rank", *ordering)
     return matched
 
 

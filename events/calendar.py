@@ -16,7 +16,7 @@ from core.dates import FIRST_DAY, LAST_DAY
 from core.seo import absolute
 from events.display import event_place
 
-from .feeds import plain_text
+from .feeds import plain_text, with_tag_list
 from .models import Event
 
 CALENDAR_LENGTH = 200
@@ -50,7 +50,7 @@ def to_vevent(event: Event, *, host: str, url: str) -> icalendar.Event:
     if place := location(event):
         vevent.add("location", place)
     vevent.add("url", url)
-    if tags := [tag.name for tag in event.tags.all()]:
+    if tags := [tag.name for tag in event.tag_list]:
         vevent.add("categories", tags)
     vevent.add("status", "CONFIRMED")
     return vevent
@@ -154,7 +154,7 @@ class EventCalendarView(CalendarView):
 
     def get_events(self):
         self.event = get_object_or_404(
-            Event.objects.published().prefetch_related("tags"), slug=self.kwargs["slug"]
+            Event.objects.published().prefetch_related(with_tag_list()), slug=self.kwargs["slug"]
         )
         return [self.event]
 
@@ -169,7 +169,7 @@ class UpcomingEventsCalendarView(CalendarView):
     """A calendar to subscribe to: the upcoming public events."""
 
     def get_events(self):
-        return Event.objects.published().upcoming().prefetch_related("tags")[:CALENDAR_LENGTH]
+        return Event.objects.published().upcoming().prefetch_related(with_tag_list())[:CALENDAR_LENGTH]
 
     def calendar_name(self) -> str:
         return _("%(site)s: agenda") % {"site": settings.SITE_NAME}

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from core.feeds import AtomFeedMixin, SiteFeed, plain_text
+from core.feeds import AtomFeedMixin, SiteFeed, plain_text, with_tag_list
 
 from .display import event_dates, event_place, event_times, zone_label
 from .models import Event
@@ -33,7 +33,7 @@ class UpcomingEventsRssFeed(SiteFeed):
         return _("Congresses, conferences and site visits of the %(site)s.") % {"site": settings.SITE_NAME}
 
     def items(self):
-        return Event.objects.published().upcoming().prefetch_related("tags")[:FEED_LENGTH]
+        return Event.objects.published().upcoming().prefetch_related(with_tag_list())[:FEED_LENGTH]
 
     def item_description(self, event):
         summary = event.summary or plain_text(event.description, words=60)

@@ -60,7 +60,7 @@ class EventListView(ListPageMixin, ListView):
         if "type" in self.filters:
             events = events.filter(kind=self.filters["type"])
         if "etiquette" in self.filters:
-            events = events.filter(tags__slug=self.filters["etiquette"])
+            events = events.tagged(self.filters["etiquette"])
         if "annee" in self.filters:
             events = events.filter(start__year=self.filters["annee"])
         return events

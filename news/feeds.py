@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from core.feeds import AtomFeedMixin, SiteFeed, plain_text
+from core.feeds import AtomFeedMixin, SiteFeed, plain_text, with_tag_list
 
 from .models import Article
 
@@ -23,7 +23,7 @@ class LatestArticlesRssFeed(SiteFeed):
         return _("The latest news of the %(site)s.") % {"site": settings.SITE_NAME}
 
     def items(self):
-        return Article.objects.published().prefetch_related("tags")[:FEED_LENGTH]
+        return Article.objects.published().prefetch_related(with_tag_list())[:FEED_LENGTH]
 
     def item_description(self, article):
         # Feed readers read the description as HTML: the plain text is escaped for it.

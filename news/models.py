@@ -1,6 +1,5 @@
 import reversion
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +8,7 @@ from taggit.managers import TaggableManager
 from core.images import Illustrated
 from core.postgres import substring_index
 from core.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
+from core.tagging import TaggedQuerySet
 from core.richtext import RichTextField
 from core.search import SearchFields
 from core.slugs import SLUG_HELP, unique_slug, validate_slug_address
@@ -20,7 +20,7 @@ from people.models import Person
 SEARCH = SearchFields({"A": ("title",), "B": ("standfirst",), "C": ("body",)})
 
 
-class ArticleQuerySet(PublishableQuerySet):
+class ArticleQuerySet(TaggedQuerySet, PublishableQuerySet):
     def featured(self):
         return self.filter(featured=True)
 
@@ -59,7 +59,6 @@ class Article(SlugHistoryMixin, Illustrated, Publishable):
         verbose_name_plural = _("articles")
         ordering = ["-published_at", "-pk"]
         indexes = [
-            GinIndex(SEARCH.vector(), name="news_article_search_idx"),  # PostgreSQL only
             models.Index(fields=["status", "published_at"], name="news_article_public_idx"),
             models.Index(fields=["-published_at", "-id"], name="news_article_newest_idx"),  # the admin's order
             substring_index("title", name="news_article_title_trgm"),  # the admin's search, PostgreSQL only

@@ -58,7 +58,7 @@ class ArticleListView(ListPageMixin, ListView):
             if "\x00" in self.kwargs["tag"]:
                 raise Http404
             self.tag = get_object_or_404(Tag, slug=self.kwargs["tag"])
-            articles = articles.filter(tags__slug=self.tag.slug)
+            articles = articles.tagged(self.tag)
         self.years = public_years()
         if "year" in self.kwargs:
             self.year = self.kwargs["year"]

@@ -20,10 +20,10 @@ class TagDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         # One more than shown tells whether a "see all" link is needed, without counting.
-        articles = list(Article.objects.published().filter(tags=tag)[: SHOWN + 1])
-        upcoming = list(Event.objects.published().upcoming().filter(tags=tag)[: SHOWN + 1])
-        past = list(Event.objects.published().past().filter(tags=tag)[: SHOWN + 1])
-        people = list(Person.objects.public().filter(tags=tag).select_related("organisation")[: SHOWN + 1])
+        articles = list(Article.objects.published().tagged(tag)[: SHOWN + 1])
+        upcoming = list(Event.objects.published().upcoming().tagged(tag)[: SHOWN + 1])
+        past = list(Event.objects.published().past().tagged(tag)[: SHOWN + 1])
+        people = list(Person.objects.public().tagged(tag).select_related("organisation")[: SHOWN + 1])
         if not (articles or upcoming or past or people):
             raise Http404(_("No public content carries this tag."))
         return super().get_context_data(

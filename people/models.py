@@ -1,6 +1,5 @@
 import reversion
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -14,6 +13,7 @@ from core.publishing import SlugHistoryMixin
 from core.richtext import RichTextField
 from core.search import SearchFields
 from core.slugs import SLUG_HELP, unique_slug
+from core.tagging import TaggedQuerySet
 
 # What the site search reads, and with what weight (core/search.py); never e-mail or phone.
 ORGANISATION_SEARCH = SearchFields({"A": ("name", "acronym"), "C": ("city",)})
@@ -56,7 +56,6 @@ class Organisation(RenditionsMixin, models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(Lower("name"), name="people_org_name_idx"),
-            GinIndex(ORGANISATION_SEARCH.vector(), name="people_org_search_idx"),  # PostgreSQL only
         ]
 
     def __str__(self) -> str:
@@ -74,7 +73,7 @@ class Organisation(RenditionsMixin, models.Model):
         super().save(*args, **kwargs)
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(TaggedQuerySet):
     def public(self):
         """People with a public profile page."""
         return self.filter(is_public=True)
@@ -140,7 +139,6 @@ class Person(SlugHistoryMixin, RenditionsMixin, models.Model):
         verbose_name_plural = _("people")
         ordering = ["last_name", "first_name"]
         indexes = [
-            GinIndex(PERSON_SEARCH.vector(), name="people_person_search_idx"),  # PostgreSQL only
             models.Index(fields=["last_name", "first_name"], name="people_person_name_idx"),
             models.Index(Lower("email"), name="people_person_email_idx"),  # an imported list is matched on e-mail
             substring_index("last_name", name="people_person_last_name_trgm"),  # the admin's searches, PostgreSQL only
