@@ -294,8 +294,18 @@ MIDDLEWARE.insert(
 )
 # An upper bound only: any change of content empties the page cache at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+# After a change, one request renders a page while the others wait for it (single flight): at
+# most this long, then they render it too. A render claims its page for at most RENDER seconds.
+PAGE_CACHE_WAIT_SECONDS = float(os.environ.get("PAGE_CACHE_WAIT_SECONDS", "3"))
+PAGE_CACHE_RENDER_SECONDS = 30
+# When content changes by itself next (a scheduled publication): core.generation.remember keeps
+# values until then at most, as the page cache keeps pages.
+CONTENT_VALID_UNTIL = "pages.cache.valid_until"
 # Pages each process also keeps in its own memory, in bytes of content (0 keeps none).
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(8 * 1024 * 1024)))
+# Template fragments each process keeps, keyed by what they show ({% memo %}, core/templatetags/memo.py);
+# 0 renders every fragment every time.
+TEMPLATE_MEMO_BYTES = int(os.environ.get("TEMPLATE_MEMO_BYTES", str(16 * 1024 * 1024)))
 # Writes to these apps' tables change the content generation in the same transaction, through
 # database triggers (core/generation.py): every cached page is stale in every process at once.
 CONTENT_APPS = ["library", "news", "events", "people", "pages", "taggit", "redirects", "sites"]

@@ -19,11 +19,19 @@ after every ``migrate`` and puts each table in that state, whatever migrations d
   has a statement trigger of its own.
 """
 
+import logging
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, router
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from core.models import ContentGeneration
 
@@ -82,6 +90,76 @@ def current_generation() -> str:
         )
         return ContentGeneration.objects.using(using).values_list("value", flat=True).get(pk=1)
     return row[0]
+
+
+_scope: ContextVar[dict | None] = ContextVar("content_generation_scope", default=None)
+
+
+@contextmanager
+def one_generation() -> Iterator[None]:
+    """Inside, the generation is read once (a request, from pages/cache.py): the page's key and
+    every value remembered while the page is built agree on it, for one query."""
+    token = _scope.set({})
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def generation_now() -> str:
+    """The generation: read once within ``one_generation()``, else read now."""
+    scope = _scope.get()
+    if scope is None:
+        return current_generation()
+    if "value" not in scope:
+        scope["value"] = current_generation()
+    return scope["value"]
+
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+REMEMBER_SECONDS = 3600  # an upper bound: any change of content forgets it at once
+
+
+def remember(name: str, compute: Callable[[], T]) -> T:
+    """A value computed from public content (a list's count, a filter's choices), kept until it may change.
+
+    Filed under the current generation, like the cached pages: any change of content, from
+    any process, makes it unreachable at once. Kept at most until the next instant public
+    content changes by itself (a scheduled article going public: ``settings.CONTENT_VALID_UNTIL``
+    tells when), so what a page shows beside it always agrees with it. ``name`` says what the
+    value is, whatever the time of day (the query's own parameters hold the current time).
+    Works whether the page cache is on or off; without a cache server, each process keeps its own.
+    """
+    generation = generation_now()
+    key = f"remember:{generation}:{name}"
+    try:
+        entry = cache.get(key)
+    except CACHE_DOWN as error:
+        logger.warning("Cache unavailable: %s", error)
+        return compute()
+    now = timezone.now().timestamp()  # the clock of the pages and of publishing
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    value = compute()
+    until = import_string(settings.CONTENT_VALID_UNTIL)(generation)
+    if (timeout := min(until - now, REMEMBER_SECONDS)) >= 1:
+        try:
+            cache.set(key, (until, value), int(timeout))
+        except CACHE_DOWN as error:
+            logger.warning("Cache unavailable: %s", error)
+    return value
+
+
+def _redis_errors() -> tuple:
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:
+        return ()
+    return (RedisError,)
+
+
+CACHE_DOWN = (ConnectionError, TimeoutError, OSError, *_redis_errors())
 
 
 def _read_generation(connection) -> tuple | None:

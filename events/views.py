@@ -11,8 +11,10 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from core.dates import MAX_YEAR, MIN_YEAR
+from core.generation import remember
 from core.seo import absolute, describe, safe_url, share_image_url
 from core.views import ListPageMixin, StaffPreviewMixin
+from core.widgets import LongSelect
 from events.calendar import google_calendar_url, outlook_calendar_url
 from events.display import event_place
 from events.month import Month, month_events, month_grid, weekdays
@@ -25,8 +27,8 @@ from .models import Event, Participation, ProgrammeItem
 class EventFilterForm(forms.Form):
     """The agenda's filters; an unknown value is ignored rather than an error."""
 
-    type = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
-    etiquette = forms.ChoiceField(label=gettext_lazy("Tag"), required=False)
+    type = forms.ChoiceField(label=gettext_lazy("Kind"), required=False, widget=LongSelect)
+    etiquette = forms.ChoiceField(label=gettext_lazy("Tag"), required=False, widget=LongSelect)
     annee = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
 
     def __init__(self, *args, tags=(), **kwargs):
@@ -42,6 +44,11 @@ class EventFilterForm(forms.Form):
         return {name: data[name] for name in self.fields if data.get(name) not in (None, "")}
 
 
+def public_event_tags() -> list[Tag]:
+    """The tags of public events, by name: the agenda's filter."""
+    return list(Tag.objects.filter(event__in=Event.objects.published()).distinct().order_by("name"))
+
+
 class EventListView(ListPageMixin, ListView):
     """Upcoming events, soonest first, filtered by kind, tag and year."""
 
@@ -54,7 +61,7 @@ class EventListView(ListPageMixin, ListView):
     def get_queryset(self):
         events = Event.objects.published()
         events = events.past() if self.past else events.upcoming()
-        tags = Tag.objects.filter(event__in=Event.objects.published()).distinct().order_by("name")
+        tags = remember("events:tags", public_event_tags)
         self.form = EventFilterForm(self.request.GET or None, tags=tags)
         self.filters = self.form.cleaned()
         if "type" in self.filters:

@@ -20,6 +20,14 @@ Only anonymous requests use the cache: a request carrying a session or messages 
 cookie, are private, or vary on anything but the language are never stored.
 Hits and misses alike answer conditional GETs (ETag, Last-Modified) with 304.
 
+After a change every page is a miss at once, and the first visitors of a popular page would
+all render it together (a thundering herd). One request renders a page while the others
+asking for the same page of the same generation wait for it (*single flight*): the first to
+miss claims the page (an atomic ``cache.add``), the others poll for the stored copy for at
+most ``PAGE_CACHE_WAIT_SECONDS``, then render it themselves. They wait for the page of the new
+generation, never serve the old one: a change still shows at once. With Redis the claim holds
+across processes; with local memory, across the threads of one process.
+
 Pages are stored in the configured cache (Redis, shared by the processes, or each process's
 own memory without ``REDIS_URL``), and each process also keeps those of the current
 generation it has served in its own memory (``LocalPages``, bounded by
@@ -29,6 +37,7 @@ generation it has served in its own memory (``LocalPages``, bounded by
 import hashlib
 import logging
 import threading
+import time as clock
 from collections import OrderedDict
 from datetime import datetime, time, timedelta
 
@@ -43,21 +52,13 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language_from_request
 
-from core.generation import current_generation
+from core.generation import CACHE_DOWN, generation_now, one_generation
 from events.models import Event
 from news.models import Article
 from pages.models import SitePage
 
 
-def _redis_errors() -> tuple:
-    try:
-        from redis.exceptions import RedisError
-    except ImportError:
-        return ()
-    return (RedisError,)
-
 logger = logging.getLogger(__name__)
-CACHE_DOWN = (ConnectionError, TimeoutError, OSError, *_redis_errors())
 MAX_QUERY_VALUE = 200
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 VARY_ALLOWED = {"cookie", "accept-language", "accept-encoding"}
@@ -105,14 +106,15 @@ def next_midnight() -> datetime:
     return datetime.combine(tomorrow, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _valid_until(generation: str) -> float:
-    """Until when pages of this generation may be kept (a timestamp), memoised per generation."""
+def valid_until(generation: str) -> float:
+    """Until when pages and values of this generation may be kept (a timestamp), memoised per
+    generation (``settings.CONTENT_VALID_UNTIL``, for ``core.generation.remember``)."""
     key = f"pages:{generation}:until"
     until = cache.get(key)
     if until is None or until <= now():
         instant = next_scheduled_change()
         until = instant.timestamp() if instant else float("inf")
-        cache.set(key, until, settings.PAGE_CACHE_SECONDS)
+        cache.set(key, until, int(min(until - now(), 86_400)) + 1)
     return until
 
 
@@ -234,6 +236,40 @@ class LocalPages:
         return len(self._entries)
 
 
+# Single flight: one render of a page at a time, the other requests wait for its copy.
+
+
+def _claim_key(key: str) -> str:
+    return f"{key}:rendering"
+
+
+def claim(key: str) -> bool:
+    """True when this request is to render the page: no other is rendering it now."""
+    return cache.add(_claim_key(key), 1, settings.PAGE_CACHE_RENDER_SECONDS)
+
+
+def release(key: str) -> None:
+    try:
+        cache.delete(_claim_key(key))
+    except CACHE_DOWN as error:  # the claim expires by itself
+        logger.warning("Page cache unavailable: %s", error)
+
+
+def wait_for(key: str) -> dict | None:
+    """The page another request is rendering, once stored; None if it gave up or took too long."""
+    deadline = clock.monotonic() + settings.PAGE_CACHE_WAIT_SECONDS
+    pause = 0.005
+    while clock.monotonic() < deadline:
+        clock.sleep(pause)
+        pause = min(pause * 2, 0.05)
+        entry, claimed = (cache.get_many([key, _claim_key(key)]).get(name) for name in (key, _claim_key(key)))
+        if entry is not None:
+            return entry
+        if claimed is None:  # not storable (an error page, a cookie), or the renderer failed
+            return None
+    return None
+
+
 class AnonymousPageCacheMiddleware:
     """See the module's docstring."""
 
@@ -245,13 +281,19 @@ class AnonymousPageCacheMiddleware:
         )
 
     def __call__(self, request):
+        with one_generation():
+            return self.respond(request)
+
+    def respond(self, request):
         if not is_cacheable_request(request, self.uncached_prefixes):
             response = self.get_response(request)
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 patch_cache_control(response, private=True)  # previews never go to a shared cache
             return response
+        if settings.PAGE_CACHE_SECONDS <= 0:  # switched off: nothing to read, nothing to keep
+            return self.get_response(request)
         keep_declared_query(request)
-        generation = current_generation()  # a database that cannot answer: the 503 page
+        generation = generation_now()  # a database that cannot answer: the 503 page
         key = page_key(request, generation)
         try:
             entry = self.local.get(generation, key)
@@ -266,26 +308,48 @@ class AnonymousPageCacheMiddleware:
             response["X-Cache"] = "hit"
         else:
             try:
-                until = min(_valid_until(generation), now() + settings.PAGE_CACHE_SECONDS)
+                until = min(valid_until(generation), now() + settings.PAGE_CACHE_SECONDS)
+                entry, claimed = None, False
+                if until - now() >= 1 and request.method == "GET":  # a page to keep, so one to wait for
+                    if claimed := claim(key):
+                        if (entry := cache.get(key)) is not None:  # stored since our first look
+                            release(key)
+                            claimed = False
+                    else:
+                        entry = wait_for(key)
+                if entry is not None:
+                    self.local.put(generation, key, entry)
             except CACHE_DOWN as error:
                 logger.warning("Page cache unavailable: %s", error)
                 return self.get_response(request)
-            response = self.get_response(request)
-            if request.method != "GET" or not is_storable(response):
-                return response
-            entry = _entry(response)
-            entry["until"] = until
-            timeout = int(entry["until"] - now())
-            if timeout >= 1:
+            if entry is not None and entry["until"] > now():
+                response = _response(entry)
+                response["X-Cache"] = "hit"  # rendered by the request we waited for
+            else:
                 try:
-                    cache.set(key, entry, timeout)
-                    self.local.put(generation, key, entry)
-                except CACHE_DOWN as error:
-                    logger.warning("Page cache unavailable: %s", error)
-            response["X-Cache"] = "miss"
+                    response = self.get_response(request)
+                    if request.method != "GET" or not is_storable(response):
+                        return response
+                    entry = self.store(generation, key, response, until)
+                finally:
+                    if claimed:
+                        release(key)
+                response["X-Cache"] = "miss"
         response["ETag"] = entry["etag"]
         response["Last-Modified"] = http_date(entry["last_modified"])
         patch_cache_control(response, max_age=0, must_revalidate=True)
         return get_conditional_response(
             request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
         )
+
+    def store(self, generation: str, key: str, response, until: float) -> dict:
+        entry = _entry(response)
+        entry["until"] = until
+        timeout = int(entry["until"] - now())
+        if timeout >= 1:
+            try:
+                cache.set(key, entry, timeout)
+                self.local.put(generation, key, entry)
+            except CACHE_DOWN as error:
+                logger.warning("Page cache unavailable: %s", error)
+        return entry

@@ -5,8 +5,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
+from core.generation import remember
 from core.seo import absolute, describe, safe_url, share_image_url
 from core.views import ListPageMixin, StaffPreviewMixin
+from core.widgets import LongSelect
 from events.models import Participation
 from news.models import Article
 
@@ -14,16 +16,18 @@ from .models import Organisation, Person
 
 
 class PersonFilterForm(forms.Form):
-    organisation = forms.ChoiceField(label=gettext_lazy("Organisation"), required=False)
+    organisation = forms.ChoiceField(label=gettext_lazy("Organisation"), required=False, widget=LongSelect)
 
     def __init__(self, *args, organisations=(), **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.organisations = {organisation.slug: organisation for organisation in organisations}
-        self.fields["organisation"].choices = [
-            ("", _("All organisations")),
-            *((organisation.slug, str(organisation)) for organisation in self.organisations.values()),
-        ]
+        self.fields["organisation"].choices = [("", _("All organisations")), *organisations]
+
+
+def organisations_with_public_people() -> list[tuple[str, str]]:
+    """The directory's filter: organisations with at least one public profile, by name (slug, label)."""
+    organisations = Organisation.objects.filter(Exists(Person.objects.public().filter(organisation=OuterRef("pk"))))
+    return [(organisation.slug, str(organisation)) for organisation in organisations.order_by("name")]
 
 
 class PersonListView(ListPageMixin, ListView):
@@ -35,14 +39,13 @@ class PersonListView(ListPageMixin, ListView):
     context_object_name = "people"
 
     def get_queryset(self):
-        organisations = Organisation.objects.filter(
-            Exists(Person.objects.public().filter(organisation=OuterRef("pk")))
-        ).order_by("name")
+        organisations = remember("people:organisations", organisations_with_public_people)
         self.form = PersonFilterForm(self.request.GET or None, organisations=organisations)
         self.organisation = None
         people = Person.objects.public().select_related("organisation")
         if self.form.is_valid() and self.form.cleaned_data["organisation"]:
-            self.organisation = self.form.organisations[self.form.cleaned_data["organisation"]]
+            self.organisation = Organisation.objects.filter(slug=self.form.cleaned_data["organisation"]).first()
+        if self.organisation:
             people = people.filter(organisation=self.organisation)
         return people
 

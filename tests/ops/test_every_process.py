@@ -280,6 +280,22 @@ class EveryProcessTestCase(SimpleTestCase):
         for path in pages[1:]:
             self.assertEveryVisit(path, 200, hides="Vandermeersch")
 
+    def test_after_a_change_one_request_renders_a_page_while_the_others_wait_for_it(self):
+        """Single flight: the visitors who arrive together after a change do not all render the page.
+        With Redis the claim holds across workers (one render); without, across each worker's threads."""
+        self.shell("from tests.factories import make_article\n"
+                   "make_article(title='Le chevalement de Wallers', slug='chevalement-de-wallers')")
+        path = "/actualites/chevalement-de-wallers/"
+        self.warm(path)
+        self.shell("Article.objects.filter(slug='chevalement-de-wallers').update(title='Le chevalement d’Arenberg')")
+        start = len(self.log_lines())
+        for status, _headers, body in self.visits(path, count=27):
+            self.assertEqual(status, 200)
+            self.assertIn("Le chevalement d’Arenberg", body)  # nobody waited for, or got, the old page
+        renders = [line for line in self.log_lines()[start:] if line[2] == path and line[4:] == ["miss"]]
+        self.assertGreaterEqual(len(renders), 1)
+        self.assertLessEqual(len(renders), 1 if self.redis else WORKERS)
+
     def test_query_parameters_a_page_does_not_read_share_its_one_copy(self):
         self.warm("/actualites/")
         for query in ("utm_source=lettre&utm_medium=email", "fbclid=IwAR0x", f"nimporte={uuid.uuid4().hex}"):

@@ -1,0 +1,242 @@
+"""``{% memo %}``: a fragment rendered once for given content, then reused, never stale.
+
+    {% load memo %}
+    {% memo article level %}<article class="card">… {{ article.title }} …</article>{% endmemo %}
+
+The fragment is a function of the values it names, so it is kept under a digest of those
+values: for a model instance, every column of its row, the related rows loaded with it
+(``select_related``, ``prefetch_related``, lists attached by the view) and the same of theirs;
+lists, dicts and plain values by value. Change an article's title anywhere (the admin, a
+command, SQL) and the next page that reads the article reads the new title, so it asks for
+another fragment: nothing to invalidate, nothing that can go stale, in any process. The key
+also holds the language, the time zone and today's date (a fragment may say "today").
+
+What makes this safe is checked each time a fragment is rendered, before it is kept: it must
+read no name of the page other than those it names (or defines inside itself), and run no
+database query (a lazy relation not loaded with the row). Otherwise it is shown but not kept,
+and a warning names the culprit: the template must name it, or the view load it.
+
+Each process keeps the fragments it rendered, least recently used first out, at most
+``TEMPLATE_MEMO_BYTES`` (16 MiB by default; 0 turns memoisation off, e.g. to measure the
+cost of rendering). A process's copies need no sharing: a digest names its content.
+"""
+
+import hashlib
+import itertools
+import logging
+import threading
+from collections import OrderedDict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+from django.db import connections
+from django.db.models import Model
+from django.db.models.fields.files import FieldFile
+from django.db.models.query import QuerySet
+from django.utils import timezone, translation
+from django.utils.functional import LazyObject, Promise, empty
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+logger = logging.getLogger(__name__)
+SERIALS = itertools.count(1)  # each compiled {% memo %} of this process: its own fragments
+STRUCTURAL = {"forloop"}  # looked up by {% for %} itself, for its parent loop
+PLAIN = (str, int, float, bool, Decimal, date, datetime, time, timedelta, type(None))
+
+
+class Unsupported(Exception):
+    """A value the digest cannot describe by its content: the fragment is not kept."""
+
+
+def fingerprint(value, out: list, seen: set) -> None:
+    """Append to ``out`` what ``value`` holds, recursively."""
+    if isinstance(value, str):
+        out.append(f"str:{len(value)}:{value}")  # not repr(): a body of 10 kB is copied once, not escaped
+    elif isinstance(value, PLAIN):
+        out.append(f"{type(value).__name__}:{value!r}")
+    elif isinstance(value, FieldFile):  # a file or image column once read: its stored name, as before
+        fingerprint(value.name or "", out, seen)
+    elif isinstance(value, Promise):  # a lazy translation
+        out.append(f"str:{str(value)!r}")
+    elif isinstance(value, LazyObject):
+        if value._wrapped is empty:
+            value._setup()
+        fingerprint(value._wrapped, out, seen)
+    elif isinstance(value, Model):
+        identity = (value._meta.label, value.pk, id(value))
+        if identity in seen:  # a cycle (an item and its list of items)
+            out.append(f"ref:{value._meta.label}:{value.pk}")
+            return
+        seen.add(identity)
+        out.append(f"model:{value._meta.label}:{value.pk}")
+        columns = value.__dict__  # not getattr: a deferred column would be a query
+        for field in value._meta.concrete_fields:
+            out.append(field.attname)
+            fingerprint(columns.get(field.attname, "<deferred>"), out, seen)
+        for name, related in sorted(value._state.fields_cache.items()):
+            out.append(f"related:{name}")
+            fingerprint(related, out, seen)
+        for name, attribute in sorted(vars(value).items()):
+            if name == "_prefetched_objects_cache":
+                for prefetched, queryset in sorted(attribute.items()):
+                    out.append(f"prefetched:{prefetched}")
+                    fingerprint(queryset, out, seen)
+            elif not name.startswith("_") and name not in value._meta._forward_fields_map:
+                out.append(f"attribute:{name}")  # a list attached by the view, a cached_property
+                fingerprint(attribute, out, seen)
+    elif isinstance(value, QuerySet):
+        if value._result_cache is None:
+            raise Unsupported("an unevaluated queryset")
+        fingerprint(value._result_cache, out, seen)
+    elif isinstance(value, (list, tuple)):
+        out.append(f"list:{len(value)}")
+        for item in value:
+            fingerprint(item, out, seen)
+    elif isinstance(value, dict):
+        out.append(f"dict:{len(value)}")
+        for key, item in sorted(value.items(), key=lambda pair: repr(pair[0])):
+            out.append(repr(key))
+            fingerprint(item, out, seen)
+    else:
+        raise Unsupported(type(value).__name__)
+
+
+class Fragments:
+    """The fragments of this process, least recently used first out, at most ``max_bytes``."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, str] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            content = self._entries.get(key)
+            if content is not None:
+                self._entries.move_to_end(key)
+            return content
+
+    def put(self, key: str, content: str) -> None:
+        size = len(content)
+        if size > self.max_bytes // 16:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = content
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _key, evicted = self._entries.popitem(last=False)
+                self._bytes -= len(evicted)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+warned: set[int] = set()  # each fragment is named once per process
+fragments = Fragments(getattr(settings, "TEMPLATE_MEMO_BYTES", 16 * 1024 * 1024))
+
+
+class ReadNames(dict):
+    """Pushed on top of the context while a fragment renders: records every name looked up
+    below the fragment's own variables (``{% for %}`` and ``{% with %}`` inside push above it)."""
+
+    def __init__(self):
+        super().__init__()
+        self.read = set()
+
+    def __contains__(self, name):
+        if dict.__contains__(self, name):  # set inside the fragment: {% url … as name %}
+            return True
+        self.read.add(name)
+        return False
+
+
+class CountQueries:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+class MemoNode(template.Node):
+    def __init__(self, nodelist, names: list[str], place: str):
+        self.nodelist = nodelist
+        self.names = names
+        self.variables = [template.Variable(name) for name in names]
+        self.roots = {name.split(".", 1)[0] for name in names}
+        self.place = place
+        self.serial = next(SERIALS)
+
+    def key(self, context) -> str | None:
+        parts = [
+            str(self.serial),
+            translation.get_language() or "",
+            timezone.get_current_timezone_name(),
+            timezone.localdate().isoformat(),
+            str(context.autoescape),
+        ]
+        try:
+            for variable in self.variables:
+                try:
+                    value = variable.resolve(context)
+                except template.VariableDoesNotExist:
+                    value = None
+                fingerprint(value, parts, set())
+        except Unsupported as reason:
+            if self.serial not in warned:
+                warned.add(self.serial)
+                logger.warning("{%% memo %%} at %s: %s cannot be fingerprinted; not kept", self.place, reason)
+            return None
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+    def render(self, context):
+        if fragments.max_bytes <= 0:
+            return self.nodelist.render(context)
+        key = self.key(context)
+        if key is not None and (content := fragments.get(key)) is not None:
+            return mark_safe(content)
+        read, queries = ReadNames(), CountQueries()
+        context.dicts.append(read)
+        try:
+            with connections["default"].execute_wrapper(queries):
+                content = self.nodelist.render(context)
+        finally:
+            del context.dicts[next(i for i, d in enumerate(context.dicts) if d is read)]
+        undeclared = read.read - self.roots - STRUCTURAL
+        if key is None:
+            return content
+        if undeclared or queries.count:
+            if self.serial in warned:
+                return content
+            warned.add(self.serial)
+            logger.warning(
+                "{%% memo %%} at %s not kept: it reads %s and runs %d queries; name them or load them in the view",
+                self.place, ", ".join(sorted(undeclared)) or "no other name", queries.count,
+            )
+            return content
+        fragments.put(key, str(content))
+        return content
+
+
+@register.tag
+def memo(parser, token):
+    """``{% memo name1 name2.attribute … %}…{% endmemo %}``: see the module's docstring."""
+    names = token.split_contents()[1:]
+    if not names:
+        raise template.TemplateSyntaxError("{% memo %} names the values the fragment shows")
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    origin = getattr(parser, "origin", None)
+    place = f"{getattr(origin, 'template_name', None) or '?'}:{token.lineno}"
+    return MemoNode(nodelist, names, place)
