@@ -19,6 +19,7 @@ after every ``migrate`` and puts each table in that state, whatever migrations d
   has a statement trigger of its own.
 """
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Iterator
@@ -132,7 +133,7 @@ def remember(name: str, compute: Callable[[], T]) -> T:
     Works whether the page cache is on or off; without a cache server, each process keeps its own.
     """
     generation = generation_now()
-    key = f"remember:{generation}:{name}"
+    key = f"remember:{generation}:{hashlib.sha256(name.encode()).hexdigest()}"  # any text: a search
     try:
         entry = cache.get(key)
     except CACHE_DOWN as error:

@@ -43,62 +43,63 @@ register = template.Library()
 logger = logging.getLogger(__name__)
 SERIALS = itertools.count(1)  # each compiled {% memo %} of this process: its own fragments
 STRUCTURAL = {"forloop"}  # looked up by {% for %} itself, for its parent loop
-PLAIN = (str, int, float, bool, Decimal, date, datetime, time, timedelta, type(None))
+DEFERRED = "<deferred>"
+PLAIN = (int, float, bool, Decimal, date, datetime, time, timedelta, type(None))
 
 
 class Unsupported(Exception):
     """A value the digest cannot describe by its content: the fragment is not kept."""
 
 
-def fingerprint(value, out: list, seen: set) -> None:
-    """Append to ``out`` what ``value`` holds, recursively."""
+def fingerprint(value, feed, seen: set) -> None:
+    """Feed ``feed`` (a hash's ``update``) with what ``value`` holds, recursively."""
     if isinstance(value, str):
-        out.append(f"str:{len(value)}:{value}")  # not repr(): a body of 10 kB is copied once, not escaped
+        feed(b"s%d:" % len(value))
+        feed(value.encode())  # not repr(): a body of 10 kB is encoded once, not escaped
     elif isinstance(value, PLAIN):
-        out.append(f"{type(value).__name__}:{value!r}")
+        feed(f"{type(value).__name__}:{value!r};".encode())
     elif isinstance(value, FieldFile):  # a file or image column once read: its stored name, as before
-        fingerprint(value.name or "", out, seen)
+        fingerprint(value.name or "", feed, seen)
     elif isinstance(value, Promise):  # a lazy translation
-        out.append(f"str:{str(value)!r}")
+        fingerprint(str(value), feed, seen)
     elif isinstance(value, LazyObject):
         if value._wrapped is empty:
             value._setup()
-        fingerprint(value._wrapped, out, seen)
+        fingerprint(value._wrapped, feed, seen)
     elif isinstance(value, Model):
         identity = (value._meta.label, value.pk, id(value))
         if identity in seen:  # a cycle (an item and its list of items)
-            out.append(f"ref:{value._meta.label}:{value.pk}")
+            feed(f"ref:{value._meta.label}:{value.pk};".encode())
             return
         seen.add(identity)
-        out.append(f"model:{value._meta.label}:{value.pk}")
+        feed(f"model:{value._meta.label}:{value.pk};".encode())
         columns = value.__dict__  # not getattr: a deferred column would be a query
         for field in value._meta.concrete_fields:
-            out.append(field.attname)
-            fingerprint(columns.get(field.attname, "<deferred>"), out, seen)
+            fingerprint(columns.get(field.attname, DEFERRED), feed, seen)
         for name, related in sorted(value._state.fields_cache.items()):
-            out.append(f"related:{name}")
-            fingerprint(related, out, seen)
+            feed(f"related:{name};".encode())
+            fingerprint(related, feed, seen)
         for name, attribute in sorted(vars(value).items()):
             if name == "_prefetched_objects_cache":
                 for prefetched, queryset in sorted(attribute.items()):
-                    out.append(f"prefetched:{prefetched}")
-                    fingerprint(queryset, out, seen)
+                    feed(f"prefetched:{prefetched};".encode())
+                    fingerprint(queryset, feed, seen)
             elif not name.startswith("_") and name not in value._meta._forward_fields_map:
-                out.append(f"attribute:{name}")  # a list attached by the view, a cached_property
-                fingerprint(attribute, out, seen)
+                feed(f"attribute:{name};".encode())  # a list attached by the view, a cached_property
+                fingerprint(attribute, feed, seen)
     elif isinstance(value, QuerySet):
         if value._result_cache is None:
             raise Unsupported("an unevaluated queryset")
-        fingerprint(value._result_cache, out, seen)
+        fingerprint(value._result_cache, feed, seen)
     elif isinstance(value, (list, tuple)):
-        out.append(f"list:{len(value)}")
+        feed(b"list%d;" % len(value))
         for item in value:
-            fingerprint(item, out, seen)
+            fingerprint(item, feed, seen)
     elif isinstance(value, dict):
-        out.append(f"dict:{len(value)}")
+        feed(b"dict%d;" % len(value))
         for key, item in sorted(value.items(), key=lambda pair: repr(pair[0])):
-            out.append(repr(key))
-            fingerprint(item, out, seen)
+            feed(f"{key!r}:".encode())
+            fingerprint(item, feed, seen)
     else:
         raise Unsupported(type(value).__name__)
 
@@ -179,26 +180,25 @@ class MemoNode(template.Node):
         self.serial = next(SERIALS)
 
     def key(self, context) -> str | None:
-        parts = [
-            str(self.serial),
-            translation.get_language() or "",
-            timezone.get_current_timezone_name(),
-            timezone.localdate().isoformat(),
-            str(context.autoescape),
-        ]
+        digest = hashlib.blake2b(digest_size=20)
+        fingerprint(
+            [self.serial, translation.get_language() or "", timezone.get_current_timezone_name(),
+             timezone.localdate(), context.autoescape],
+            digest.update, set(),
+        )
         try:
             for variable in self.variables:
                 try:
                     value = variable.resolve(context)
                 except template.VariableDoesNotExist:
                     value = None
-                fingerprint(value, parts, set())
+                fingerprint(value, digest.update, set())
         except Unsupported as reason:
             if self.serial not in warned:
                 warned.add(self.serial)
                 logger.warning("{%% memo %%} at %s: %s cannot be fingerprinted; not kept", self.place, reason)
             return None
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+        return digest.hexdigest()
 
     def render(self, context):
         if fragments.max_bytes <= 0:
