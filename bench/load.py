@@ -4,6 +4,7 @@
     .venv/bin/python bench/load.py --articles 2000 --events 200 --people 1000 --participations 20000
     .venv/bin/python bench/load.py --cache local        # no REDIS_URL: the embedded default's cache
     .venv/bin/python bench/load.py --no-cache           # PAGE_CACHE_SECONDS=0: every request renders
+    .venv/bin/python bench/load.py --no-cache --cold    # and TEMPLATE_MEMO_BYTES=0: no fragment is reused
     DATABASE_URL=sqlite:///var/bench.sqlite3 .venv/bin/python bench/load.py --cache local --articles 2000 ...
 
 In one run: creates and migrates DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bassin_load)
@@ -15,7 +16,12 @@ p50, p99, non-2xx responses, the ratio to the trivial view and the time of the f
 cache miss, for information: no target).
 
 Exits 1 when a target is missed: each page at least 0.5 × the trivial view's requests/s,
-p99 under 100 ms (with --no-cache: 0.10 × and 150 ms), no non-2xx response and no socket error. Needs wrk (Debian: apt-get install wrk)
+p99 under 100 ms (with --no-cache: 0.10 ×, 0.15 × for an article, an event and a person, and
+150 ms), no non-2xx response and no socket error. With --no-cache the page cache is off, but
+two smaller memories still work, as in production: values remembered until the next change of
+content (counts, filter choices, menus: core.generation.remember) and template fragments keyed
+by what they show, which outlive every change but of what they show ({% memo %}: cards, header,
+footer); --cold turns the fragments off too. Needs wrk (Debian: apt-get install wrk)
 and a Redis server on 127.0.0.1:6379 (its database 1 is emptied).
 """
 
@@ -40,6 +46,8 @@ MIN_RATIO = 0.5
 MAX_P99_MS = 100.0
 # Every request rendering (--no-cache), the targets of issue 16.
 MIN_RATIO_UNCACHED = 0.10
+MIN_RATIO_UNCACHED_DETAIL = 0.15  # a single article, event or person
+DETAIL_PAGES = {"article", "event", "person"}
 MAX_P99_MS_UNCACHED = 150.0
 
 PICK_URLS = """
@@ -48,9 +56,11 @@ from django.urls import reverse
 from taggit.models import Tag
 from events.models import Event
 from news.models import Article
+from people.models import Person
 article = Article.objects.published().exclude(image="").first()
 tag = Tag.objects.filter(slug="friches").first() or Tag.objects.first()
 event = Event.objects.published().upcoming().first() or Event.objects.published().first()
+person = Person.objects.public().filter(participations__isnull=False).distinct().first() or Person.objects.public().first()
 print(json.dumps({
     "home": "/",
     "news list": reverse("news:article-list"),
@@ -59,6 +69,10 @@ print(json.dumps({
     "event": event.get_absolute_url(),
     "search": reverse("search") + "?q=friches",
     "RSS feed": reverse("news:rss"),
+    "people": reverse("people:person-list"),
+    "person": person.get_absolute_url(),
+    "agenda": reverse("events:event-list"),
+    "agenda archive": reverse("events:past-event-list"),
 }))
 """
 
@@ -138,6 +152,8 @@ def main() -> int:
     parser.add_argument("--cache", choices=["redis", "local"], default="redis",
                         help="redis: REDIS_URL shared by the workers; local: none, as the embedded default")
     parser.add_argument("--no-cache", action="store_true", help="PAGE_CACHE_SECONDS=0: every request renders")
+    parser.add_argument("--cold", action="store_true",
+                        help="TEMPLATE_MEMO_BYTES=0: no template fragment is reused either (with --no-cache)")
     args = parser.parse_args()
 
     if shutil.which("wrk") is None:
@@ -164,6 +180,8 @@ def main() -> int:
         env["REDIS_URL"] = REDIS_URL
     if args.no_cache:
         env["PAGE_CACHE_SECONDS"] = "0"
+    if args.cold:
+        env["TEMPLATE_MEMO_BYTES"] = "0"
     if database_url.startswith("postgres"):
         ensure_database(database_url)
     manage(env, "migrate", "--verbosity", "0")
@@ -202,6 +220,8 @@ def main() -> int:
     min_ratio, max_p99 = (MIN_RATIO_UNCACHED, MAX_P99_MS_UNCACHED) if args.no_cache else (MIN_RATIO, MAX_P99_MS)
     database = "SQLite" if database_url.startswith("sqlite") else "PostgreSQL"
     cache = "no page cache" if args.no_cache else {"redis": "Redis", "local": "no REDIS_URL"}[args.cache]
+    if args.cold:
+        cache += ", no fragment reused"
     print(f"\n{database}, {cache}; {args.connections} connections, {args.duration} s per page, {os.cpu_count()} CPUs\n")
     print(f"{'page':<14} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'ratio':>6} {'1st ms':>7}  path")
     for name, r in results.items():
@@ -215,8 +235,9 @@ def main() -> int:
             failures.append(f"{name}: {r['non_2xx']} non-2xx responses, {r['socket_errors']} socket errors")
         if r["p99"] >= max_p99:
             failures.append(f"{name}: p99 {r['p99']:.1f} ms ≥ {max_p99:.0f} ms")
-        if name != "trivial view" and ratio < min_ratio:
-            failures.append(f"{name}: {ratio:.2f} × the trivial view, below {min_ratio}")
+        floor = MIN_RATIO_UNCACHED_DETAIL if args.no_cache and name in DETAIL_PAGES else min_ratio
+        if name != "trivial view" and ratio < floor:
+            failures.append(f"{name}: {ratio:.2f} × the trivial view, below {floor}")
     if failures:
         print("\nTARGETS MISSED:\n  " + "\n  ".join(failures))
         return 1
