@@ -10,7 +10,8 @@ the directory, a tag page, a search and a long tail of 120 articles, 40 events a
 and for each setting of single flight (on: ``PAGE_CACHE_WAIT_SECONDS=3``; off: 0, every
 request that misses renders):
 
-1. warms the pages, then measures 10 s of the steady state (everything cached);
+1. visits each page once, warms every worker for 10 s, then measures 10 s of the steady state
+   (everything cached);
 2. publishes an article from another process (a plain SQL UPDATE: the database triggers start
    a new generation, as an editor's save does), and at once measures the next 10 s.
 
@@ -32,7 +33,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR / "bench"))
 
-from load import DEFAULT_URL, PYTHON, REDIS_URL, ensure_database, manage, to_ms, wait_until_up  # noqa: E402
+from load import DEFAULT_URL, PYTHON, REDIS_URL, ensure_database, first_visit, manage, to_ms, wait_until_up  # noqa: E402
 
 PICK_MIX = """
 import json
@@ -146,7 +147,9 @@ def main() -> int:
         )
         try:
             wait_until_up(base + "/bench/ping")
-            wrk_mix(base, script.name, connections=args.connections, duration=args.duration)  # warm every page
+            for path in dict.fromkeys(mix["paths"]):  # every page once, so that the steady state is all hits
+                first_visit(base + path)
+            wrk_mix(base, script.name, connections=args.connections, duration=args.duration)  # every worker warm
             steady = wrk_mix(base, script.name, connections=args.connections, duration=args.duration)
             publish(database_url, mix["article"])
             after = wrk_mix(base, script.name, connections=args.connections, duration=args.duration)
