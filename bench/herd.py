@@ -27,7 +27,6 @@ import secrets
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent

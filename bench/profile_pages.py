@@ -85,7 +85,6 @@ def main() -> int:
     from django.db import connection
     from django.template.backends.django import Template
     from django.test import Client
-
     from plans import public_pages
 
     pages = {name: url for name, url in public_pages().items() if name in (args.page or LOAD_PAGES)}

@@ -24,9 +24,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
-from django.contrib.postgres.search import SearchVectorField
 from django.db.models import Case, Expression, F, FloatField, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Coalesce
 

@@ -1,10 +1,11 @@
 """Widgets of the ground floor: an image field that shows the current picture (admin), a long select (public)."""
 
+from html import escape
+
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.storage import default_storage
 from django.forms.utils import flatatt
-from html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 

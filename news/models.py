@@ -8,10 +8,10 @@ from taggit.managers import TaggableManager
 from core.images import Illustrated
 from core.postgres import substring_index
 from core.publishing import Publishable, PublishableQuerySet, SlugHistoryMixin
-from core.tagging import TaggedQuerySet
 from core.richtext import RichTextField
 from core.search import SearchFields
 from core.slugs import SLUG_HELP, unique_slug, validate_slug_address
+from core.tagging import TaggedQuerySet
 from events.models import Event
 from library.models import Attachment
 from people.models import Person

@@ -57,7 +57,6 @@ from events.models import Event
 from news.models import Article
 from pages.models import SitePage
 
-
 logger = logging.getLogger(__name__)
 MAX_QUERY_VALUE = 200
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")

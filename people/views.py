@@ -1,9 +1,8 @@
 
 from django import forms
 from django.db.models import Exists, OuterRef, Prefetch
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from core.generation import remember

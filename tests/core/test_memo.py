@@ -2,10 +2,10 @@
 
 import logging
 
+from django.db import connection
 from django.template import Context, Template
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from core.templatetags.memo import fragments
 from news.models import Article

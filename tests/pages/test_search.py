@@ -200,7 +200,6 @@ class SearchTests(TestCase):
     @on_postgresql
     def test_a_text_changed_by_sql_is_found_at_once_on_postgresql(self):
         """The document is a column PostgreSQL computes: whoever writes, the search follows."""
-        from news.models import Article
 
         article = make_article(title="Rendez-vous à Lens")
         with connection.cursor() as cursor:
