@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -49,6 +50,12 @@ def picture(obj, field="image", sizes="100vw", alt=None, css_class="", loading="
         format_html(' class="{}"', css_class) if css_class else "",
         loading,
     )
+
+
+@register.filter
+def grouped(number) -> str:
+    """7049 as « 7 049 »: digits grouped by thousands as the language writes them (a no-break space)."""
+    return formats.number_format(number, force_grouping=True)
 
 
 # URLs and pages

@@ -138,3 +138,18 @@ def cache_entry(content: str) -> dict:
     from pages.cache import _entry
 
     return _entry(HttpResponse(content))
+
+
+class FrenchCountsTests(TestCase):
+    def test_large_counts_are_written_with_grouped_thousands(self):
+        from people.models import Person
+
+        Person.objects.bulk_create(
+            Person(first_name="Camille", last_name=f"Martin {n}", slug=f"camille-martin-{n}", is_public=True)
+            for n in range(1200)
+        )
+        self.assertContains(self.client.get(reverse("people:person-list")), "1\xa0200 personnes")
+        response = self.client.get(reverse("search") + "?q=Camille")
+        self.assertContains(response, "1\xa0200 résultats pour")
+        self.assertContains(response, "Personnes (1\xa0200)")
+        self.assertContains(response, "Voir les 1\xa0200 résultats parmi les personnes")
