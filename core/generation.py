@@ -143,12 +143,12 @@ def remember(name: str, compute: Callable[[], T]) -> T:
     if entry is not None and entry[0] > now:
         return entry[1]
     value = compute()
-    until = import_string(settings.CONTENT_VALID_UNTIL)(generation)
-    if (timeout := min(until - now, REMEMBER_SECONDS)) >= 1:
-        try:
+    try:
+        until = import_string(settings.CONTENT_VALID_UNTIL)(generation)  # itself memoised in the cache
+        if (timeout := min(until - now, REMEMBER_SECONDS)) >= 1:
             cache.set(key, (until, value), int(timeout))
-        except CACHE_DOWN as error:
-            logger.warning("Cache unavailable: %s", error)
+    except CACHE_DOWN as error:
+        logger.warning("Cache unavailable: %s", error)
     return value
 
 

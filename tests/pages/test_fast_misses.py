@@ -153,3 +153,23 @@ class FrenchCountsTests(TestCase):
         self.assertContains(response, "1\xa0200 résultats pour")
         self.assertContains(response, "Personnes (1\xa0200)")
         self.assertContains(response, "Voir les 1\xa0200 résultats parmi les personnes")
+
+
+NO_REDIS = {"default": {"BACKEND": "config.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}}  # refused
+
+
+class CacheServerDownTests(TestCase):
+    """Redis restarting: pages, counts and menus are computed without it, and it is logged."""
+
+    def test_every_page_answers_without_its_cache_server(self):
+        article, event, person = make_article(), make_event(), make_person()
+        paths = ["/", reverse("news:article-list"), article.get_absolute_url(), reverse("events:event-list"),
+                 event.get_absolute_url(), reverse("people:person-list"), person.get_absolute_url(),
+                 reverse("search") + "?q=terrils"]
+        with override_settings(CACHES=NO_REDIS), self.assertLogs(level="WARNING") as logs:
+            for path in paths:
+                self.assertEqual(self.client.get(path).status_code, 200, path)
+        self.assertTrue(any("unavailable" in line for line in logs.output))
+        with override_settings(CACHES=NO_REDIS, PAGE_CACHE_SECONDS=0), self.assertLogs(level="WARNING"):
+            for path in paths:
+                self.assertEqual(self.client.get(path).status_code, 200, path)
