@@ -20,10 +20,7 @@ miss) in each window. Exits 1 on any non-2xx response or socket error. Informati
 the figures go to docs/performance.md.
 """
 
-import argparse
 import os
-import re
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -32,7 +29,18 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR / "bench"))
 
-from load import DEFAULT_URL, PYTHON, REDIS_URL, ensure_database, first_visit, manage, to_ms, wait_until_up  # noqa: E402
+from admin import sizes  # noqa: E402
+from load import (  # noqa: E402
+    DEFAULT_URL,
+    PYTHON,
+    REDIS_URL,
+    ensure_database,
+    first_visit,
+    manage,
+    server_env,
+    wait_until_up,
+    wrk,
+)
 
 PICK_MIX = """
 import json
@@ -65,23 +73,6 @@ end
 """
 
 
-def wrk_mix(url: str, script: str, *, connections: int, duration: int) -> dict:
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", "-s", script, url],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    return {
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": to_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
-        "p99": to_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
-        "misses": int(re.search(r"misses (\d+)", output).group(1)),
-        "non_2xx": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0,
-        "socket_errors": sum(int(n) for n in errors.groups()) if errors else 0,
-    }
-
-
 def publish(database_url: str, article: int) -> None:
     """An editor's change, from another process: a new generation for every page."""
     import psycopg
@@ -93,11 +84,8 @@ def publish(database_url: str, article: int) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--people", type=int, default=50_000)
-    parser.add_argument("--participations", type=int, default=1_000_000)
+    parser = sizes()
+    parser.description = __doc__
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=10, help="seconds per window")
     parser.add_argument("--port", type=int, default=8098)
@@ -107,23 +95,7 @@ def main() -> int:
     if not database_url.startswith("postgres"):
         print("bench/herd.py needs PostgreSQL (DATABASE_URL=postgres://…)", file=sys.stderr)
         return 2
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "HTTPS": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "BENCH_PING": "1",
-        "REDIS_URL": REDIS_URL,
-        "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "bench-media")),
-        "STATIC_ROOT": os.environ.get("STATIC_ROOT", str(BASE_DIR / "var" / "bench-static")),
-        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
-        "GUNICORN_ACCESS_LOG": "",
-        "GUNICORN_LOG_LEVEL": "warning",
-        "GUNICORN_MAX_REQUESTS": "0",
-    }
-    env.pop("PAGE_CACHE_SECONDS", None)
+    env = server_env(database_url, port=args.port, redis=True)
     ensure_database(database_url)
     manage(env, "migrate", "--verbosity", "0")
     manage(env, "generate_bulk", f"--articles={args.articles}", f"--events={args.events}",
@@ -137,6 +109,11 @@ def main() -> int:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA % {"paths": ", ".join(json.dumps(path) for path in mix["paths"])})
     base = f"http://127.0.0.1:{args.port}"
+
+    def measure() -> dict:
+        return wrk(base, script=script.name, connections=args.connections, threads=2, duration=args.duration,
+                   timeout="10s")
+
     results, failures = {}, []
     for mode, wait in (("single flight", "3"), ("every miss renders", "0")):
         redis.Redis.from_url(REDIS_URL).flushdb()
@@ -148,11 +125,11 @@ def main() -> int:
             wait_until_up(base + "/bench/ping")
             for path in dict.fromkeys(mix["paths"]):  # every page once, so that the steady state is all hits
                 first_visit(base + path)
-            wrk_mix(base, script.name, connections=args.connections, duration=args.duration)  # every worker warm
-            steady = wrk_mix(base, script.name, connections=args.connections, duration=args.duration)
+            measure()  # every worker warm
+            steady = measure()
             publish(database_url, mix["article"])
-            after = wrk_mix(base, script.name, connections=args.connections, duration=args.duration)
-            results[mode] = {"steady, all cached": steady, "10 s after a publish": after}
+            after = measure()
+            results[mode] = {"steady, all cached": steady, f"{args.duration} s after a publish": after}
         finally:
             server.terminate()
             server.wait(timeout=30)

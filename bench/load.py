@@ -123,13 +123,42 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def wrk(url: str, *, connections: int, threads: int, duration: int) -> dict:
+def server_env(database_url: str, *, port: int, redis: bool) -> dict:
+    """gunicorn's environment: the production settings on plain HTTP, the trivial view, quiet logs."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "BENCH_PING": "1",
+        "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "bench-media")),
+        "STATIC_ROOT": os.environ.get("STATIC_ROOT", str(BASE_DIR / "var" / "bench-static")),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESS_LOG": "",
+        "GUNICORN_LOG_LEVEL": "warning",
+        "GUNICORN_MAX_REQUESTS": "0",  # no worker restart in the middle of a measurement
+    }
+    env.pop("REDIS_URL", None)
+    env.pop("PAGE_CACHE_SECONDS", None)
+    if redis:
+        env["REDIS_URL"] = REDIS_URL
+    return env
+
+
+def wrk(url: str, *, connections: int, threads: int, duration: int, script: str | None = None,
+        timeout: str = "5s") -> dict:
+    """wrk's figures; with a Lua ``script`` (bench/herd.py), also what its done() writes as ``name N``."""
     output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s", url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", timeout,
+         *(["-s", script] if script else []), url],
         capture_output=True, text=True, check=True,
     ).stdout
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return {
+        **{name: int(count) for name, count in re.findall(r"^(\w+) (\d+)$", output, re.MULTILINE)},
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": to_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
         "p99": to_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
@@ -160,24 +189,7 @@ def main() -> int:
         print("wrk is needed: apt-get install -y wrk (Debian, Ubuntu) or brew install wrk", file=sys.stderr)
         return 2
     database_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "HTTPS": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "BENCH_PING": "1",
-        "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "bench-media")),
-        "STATIC_ROOT": os.environ.get("STATIC_ROOT", str(BASE_DIR / "var" / "bench-static")),
-        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
-        "GUNICORN_ACCESS_LOG": "",
-        "GUNICORN_LOG_LEVEL": "warning",
-        "GUNICORN_MAX_REQUESTS": "0",  # no worker restart in the middle of a measurement
-    }
-    env.pop("REDIS_URL", None)
-    if args.cache == "redis":
-        env["REDIS_URL"] = REDIS_URL
+    env = server_env(database_url, port=args.port, redis=args.cache == "redis")
     if args.no_cache:
         env["PAGE_CACHE_SECONDS"] = "0"
     if args.cold:

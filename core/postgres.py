@@ -13,7 +13,9 @@ from django.db.models import Lookup, TextField
 from django.db.models.functions import Cast, Upper
 
 
-class AddIndexOnPostgreSQL(migrations.AddIndex):
+class OnPostgreSQLOnly:
+    """A migration operation that changes the database on PostgreSQL only, the state everywhere."""
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
@@ -26,17 +28,12 @@ class AddIndexOnPostgreSQL(migrations.AddIndex):
         return super().describe() + " (PostgreSQL only)"
 
 
-class RemoveIndexOnPostgreSQL(migrations.RemoveIndex):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
+class AddIndexOnPostgreSQL(OnPostgreSQLOnly, migrations.AddIndex):
+    pass
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
-    def describe(self):
-        return super().describe() + " (PostgreSQL only)"
+class RemoveIndexOnPostgreSQL(OnPostgreSQLOnly, migrations.RemoveIndex):
+    pass
 
 
 class AddSearchDocument(migrations.operations.base.Operation):

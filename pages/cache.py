@@ -38,7 +38,6 @@ import hashlib
 import logging
 import threading
 import time as clock
-from collections import OrderedDict
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -53,6 +52,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language_from_request
 
 from core.generation import CACHE_DOWN, generation_now, one_generation
+from core.memory import BoundedMemory
 from events.models import Event
 from news.models import Article
 from pages.models import SitePage
@@ -201,38 +201,24 @@ class LocalPages:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self._generation = None
-        self._entries: OrderedDict[str, dict] = OrderedDict()
-        self._bytes = 0
+        self._pages = BoundedMemory(max_bytes, largest_share=8, size=lambda entry: len(entry["content"]))
         self._lock = threading.Lock()
 
     def get(self, generation: str, key: str) -> dict | None:
         with self._lock:
             if generation != self._generation:
-                self._generation, self._bytes = generation, 0
-                self._entries.clear()
+                self._generation = generation
+                self._pages.clear()
                 return None
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
+            return self._pages.get(key)
 
     def put(self, generation: str, key: str, entry: dict) -> None:
-        size = len(entry["content"])
-        if size > self.max_bytes // 8:
-            return
         with self._lock:
-            if generation != self._generation:
-                return
-            if (replaced := self._entries.pop(key, None)) is not None:
-                self._bytes -= len(replaced["content"])
-            self._entries[key] = entry
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _key, evicted = self._entries.popitem(last=False)
-                self._bytes -= len(evicted["content"])
+            if generation == self._generation:
+                self._pages.put(key, entry)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._pages)
 
 
 # Single flight: one render of a page at a time, the other requests wait for its copy.

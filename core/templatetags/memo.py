@@ -24,8 +24,6 @@ cost of rendering). A process's copies need no sharing: a digest names its conte
 import hashlib
 import itertools
 import logging
-import threading
-from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -38,6 +36,8 @@ from django.db.models.query import QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import LazyObject, Promise, empty
 from django.utils.safestring import mark_safe
+
+from core.memory import BoundedMemory
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -104,46 +104,8 @@ def fingerprint(value, feed, seen: set) -> None:
         raise Unsupported(type(value).__name__)
 
 
-class Fragments:
-    """The fragments of this process, least recently used first out, at most ``max_bytes``."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._entries: OrderedDict[str, str] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> str | None:
-        with self._lock:
-            content = self._entries.get(key)
-            if content is not None:
-                self._entries.move_to_end(key)
-            return content
-
-    def put(self, key: str, content: str) -> None:
-        size = len(content)
-        if size > self.max_bytes // 16:
-            return
-        with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = content
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _key, evicted = self._entries.popitem(last=False)
-                self._bytes -= len(evicted)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
 warned: set[int] = set()  # each fragment is named once per process
-fragments = Fragments(getattr(settings, "TEMPLATE_MEMO_BYTES", 16 * 1024 * 1024))
+fragments = BoundedMemory(getattr(settings, "TEMPLATE_MEMO_BYTES", 16 * 1024 * 1024), largest_share=16)
 
 
 class ReadNames(dict):

@@ -296,6 +296,16 @@ class EveryProcessTestCase(SimpleTestCase):
         self.assertGreaterEqual(len(renders), 1)
         self.assertLessEqual(len(renders), 1 if self.redis else WORKERS)
 
+    def test_a_count_remembered_by_every_worker_follows_a_command_at_once(self):
+        """The directory's count is remembered per content generation in each worker's own memory
+        (no Redis) or in Redis: a person added by a command beside the workers counts at once."""
+        path = "/personnes/"
+        self.warm(path)
+        before = int(re.search(r"(\d+) personnes?<", self.visits(path, count=1)[0][2]).group(1))
+        self.shell("from tests.factories import make_person\nmake_person(first_name='Jeanne', last_name='Wozniak')")
+        after = before + 1
+        self.assertEveryVisit(path, 200, shows=f"{after} personne{'s' if after > 1 else ''}<")
+
     def test_query_parameters_a_page_does_not_read_share_its_one_copy(self):
         self.warm("/actualites/")
         for query in ("utm_source=lettre&utm_medium=email", "fbclid=IwAR0x", f"nimporte={uuid.uuid4().hex}"):
